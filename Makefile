@@ -1,0 +1,58 @@
+# ESC Award Portal. `make run` serves the portal with demo data; `make test` installs and runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test install system-packages services messages lint bench worker clean help
+
+help:
+	@echo "make run    serve the portal at http://127.0.0.1:8000 with demo data"
+	@echo "make test   install what is missing, start services, lint, and run the whole test suite"
+	@echo "make bench  run the performance benchmarks (benchmarks/)"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@scripts/step.sh "Python environment ($(VENV))"
+	@command -v $(PYTHON) >/dev/null 2>&1 || scripts/fail.sh "$(PYTHON) is not installed. Install Python 3.11 and try again."
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || scripts/fail.sh "Could not create $(VENV) with $(PYTHON) -m venv."
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip || scripts/fail.sh "pip could not upgrade itself (no network to PyPI?)."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" || scripts/fail.sh "pip could not install the Python packages (no network to PyPI?)."
+	@touch $@
+
+system-packages:
+	@scripts/system_packages.sh
+
+services:
+	@scripts/services.sh
+
+messages: install
+	@scripts/step.sh "Translations (makemessages, compilemessages)"
+	@$(MANAGE) makemessages -l th -l en --no-location --no-obsolete -i ".venv/*" -i "staticfiles/*" -i "var/*" -v0
+	@$(MANAGE) makemessages -d djangojs -l th -l en --no-location --no-obsolete -i ".venv/*" -i "staticfiles/*" -i "static/vendor/*" -v0
+	@$(MANAGE) compilemessages -v0 --ignore ".venv"
+
+lint: install
+	@scripts/step.sh "Lint (ruff check, ruff format --check, makemigrations --check)"
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check --quiet . || scripts/fail.sh "Code is not formatted: run .venv/bin/ruff format ."
+	@DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run -v1 >/dev/null || scripts/fail.sh "A model change has no migration: run manage.py makemigrations."
+
+run: install
+	@scripts/run.sh
+
+test: system-packages install services messages lint
+	@scripts/step.sh "Test suite (pytest: unit, integration, browser)"
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install services
+	@scripts/step.sh "Benchmarks"
+	@DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m benchmarks
+
+worker: install
+	@$(VENV)/bin/celery -A portal worker -l info -B
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3 test-results

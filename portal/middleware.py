@@ -1,0 +1,40 @@
+"""Thai-first language selection."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class ThaiFirstLocaleMiddleware:
+    """Activate the language from the language cookie, else the user's saved choice, else Thai.
+
+    Unlike django.middleware.locale.LocaleMiddleware this ignores Accept-Language on purpose: the
+    portal is Thai first, whatever the browser says; English is one click away and then sticks.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = self._language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
+
+    def _language_for(self, request: HttpRequest) -> str:
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in self.supported:
+            return cookie
+        user = getattr(request, "user", None)
+        saved = getattr(user, "preferred_language", None) if user is not None else None
+        if saved in self.supported:
+            return saved
+        return settings.LANGUAGE_CODE

@@ -1,0 +1,63 @@
+"""The shipped list of Thai municipalities (portal/data/municipalities.csv), read into typed rows.
+
+Source: the DOPA/DLA-derived list of 2,472 municipalities plus Bangkok and Pattaya (docs/data-sources.md).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "municipalities.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityRow:
+    code: str
+    dla_code: str
+    kind: str
+    name_th: str
+    full_name_th: str
+    name_en: str
+    province_code: str
+    province_th: str
+    province_en: str
+    district_code: str
+    district_th: str
+    district_en: str
+    population: int | None
+    population_year: int | None
+    population_is_estimate: bool
+    households: int | None
+    area_km2: Decimal | None
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+def read_municipality_rows(path: Path = DATA_FILE) -> Iterator[MunicipalityRow]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            yield MunicipalityRow(
+                code=record["code"],
+                dla_code=record["dla_code"],
+                kind=record["kind"],
+                name_th=record["name_th"],
+                full_name_th=record["full_name_th"],
+                name_en=record["name_en"],
+                province_code=record["province_code"],
+                province_th=record["province_th"],
+                province_en=record["province_en"],
+                district_code=record["district_code"],
+                district_th=record["district_th"],
+                district_en=record["district_en"],
+                population=_int_or_none(record["population"]),
+                population_year=_int_or_none(record["population_year"]),
+                population_is_estimate=record["population_is_estimate"] == "1",
+                households=_int_or_none(record["households"]),
+                area_km2=Decimal(record["area_km2"]) if record["area_km2"] else None,
+            )

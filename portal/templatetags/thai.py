@@ -1,0 +1,30 @@
+"""Template filters for Thai formatting: {{ value|be_date }}, {{ value|be_datetime }}."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone, translation
+
+from portal.thai import format_date, format_datetime
+
+register = template.Library()
+
+
+@register.filter
+def be_date(value: dt.date | dt.datetime | None) -> str:
+    """'27 พ.ย. 2569' in Thai (Buddhist Era), '27 Nov 2026' in English; empty for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return format_date(value, language=translation.get_language() or "th")
+
+
+@register.filter
+def be_datetime(value: dt.datetime | None) -> str:
+    if value is None or value == "":
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return format_datetime(value, language=translation.get_language() or "th")

@@ -1,0 +1,77 @@
+"""Views for the portal shell: home page per role, language switch, health check."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from portal.enums import Role
+from portal.health import run_checks
+from portal.http import AuthenticatedHttpRequest
+
+
+class HomeView(TemplateView):
+    """The dashboard: what this role does next."""
+
+    request: AuthenticatedHttpRequest
+    templates_by_role = {
+        Role.EDITOR: "portal/home_officer.html",
+        Role.SIGNATORY: "portal/home_officer.html",
+        Role.REVIEWER: "portal/home_reviewer.html",
+        Role.ADMIN: "portal/home_admin.html",
+    }
+
+    def get_template_names(self) -> list[str]:
+        return [self.templates_by_role.get(self.request.user.role, "portal/home_officer.html")]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["municipality"] = self.request.user.municipality
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SetLanguageView(View):
+    """Switch the interface language; the choice is kept in a cookie and on the user's profile."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        language = request.POST.get("language", "")
+        next_url = request.POST.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            next_url = "/"
+        response = HttpResponseRedirect(next_url)
+        if language not in dict(settings.LANGUAGES):
+            return response
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        )
+        user = request.user
+        if user.is_authenticated and user.preferred_language != language:
+            user.preferred_language = language
+            user.save(update_fields=["preferred_language"])
+        return response
+
+
+@login_not_required
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with each check when everything answers, 503 when anything does not."""
+    checks = run_checks()
+    healthy = all(check.ok for check in checks)
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

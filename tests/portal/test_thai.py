@@ -1,0 +1,59 @@
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from portal.models import Municipality
+from portal.thai import format_date, thai_sorted
+from tests.factories.portal import MunicipalityFactory
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("th", "27 พ.ย. 2569"), ("en", "27 Nov 2026")],
+)
+def test_be_date_filter_uses_the_buddhist_era_in_thai(language, expected):
+    template = Template("{{ day|be_date }}")
+
+    with translation.override(language):
+        rendered = template.render(Context({"day": dt.date(2026, 11, 27)}))
+
+    assert rendered == expected
+
+
+@pytest.mark.unit
+def test_be_datetime_filter_shows_bangkok_local_time():
+    moment = dt.datetime(2026, 11, 27, 7, 32, tzinfo=dt.UTC)
+
+    with translation.override("th"):
+        rendered = Template("{{ moment|be_datetime }}").render(Context({"moment": moment}))
+
+    assert rendered == "27 พ.ย. 2569 14:32"
+
+
+@pytest.mark.unit
+def test_format_date_full_month_in_thai():
+    assert format_date(dt.date(2021, 10, 21), language="th", full_month=True) == "21 ตุลาคม 2564"
+
+
+@pytest.mark.unit
+def test_thai_sorted_puts_leading_vowels_in_dictionary_order():
+    assert thai_sorted(["ลำปาง", "ไชยา", "เชียงใหม่", "กรุงเทพมหานคร"]) == [
+        "กรุงเทพมหานคร",
+        "เชียงใหม่",
+        "ไชยา",
+        "ลำปาง",
+    ]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_postgresql_orders_thai_names_in_dictionary_order():
+    for name in ["ลำปาง", "ไชยา", "เชียงใหม่", "กรุงเทพมหานคร"]:
+        MunicipalityFactory(name_th=name)
+
+    names = list(Municipality.objects.order_by("name_th").values_list("name_th", flat=True))
+
+    assert names == ["กรุงเทพมหานคร", "เชียงใหม่", "ไชยา", "ลำปาง"]
