@@ -22,7 +22,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args: str, env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process; a production start never has it.
+    inherited = set(PRODUCTION_ENV) | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(PRODUCTION_ENV)
     for key, value in env_overrides.items():
         if value is None:
