@@ -6,6 +6,7 @@ seed_demo is the one place later features extend with their own demo data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TextIO
 
 from django.db import transaction
 
@@ -34,6 +35,11 @@ DEMO_ACCOUNTS = (
     DemoAccount("editor@demo.esc.th", "มาลี เจ้าหน้าที่สิ่งแวดล้อม", Role.EDITOR, DEMO_MUNICIPALITY_CODE),
     DemoAccount("editor.hatyai@demo.esc.th", "สุดา เจ้าหน้าที่หาดใหญ่", Role.EDITOR, OTHER_DEMO_MUNICIPALITY_CODE),
 )
+
+
+def seed(stdout: TextIO) -> None:
+    seed_demo()
+    stdout.write("Municipalities and demo accounts ready.")
 
 
 @transaction.atomic

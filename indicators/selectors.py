@@ -1,0 +1,35 @@
+"""Reads of cycles and frameworks, with their related rows fetched in a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from indicators.enums import CyclePhase
+from indicators.models import Area, AwardCycle, DeadlineExtension, FrameworkVersion, Indicator
+from portal.models import Municipality
+
+
+def cycles_for_admin() -> QuerySet[AwardCycle]:
+    return AwardCycle.objects.select_related("framework").annotate(extension_count=Count("extensions"))
+
+
+def public_cycles() -> QuerySet[AwardCycle]:
+    """Cycles whose indicator guide anyone may read: every cycle past its draft."""
+    return AwardCycle.objects.exclude(phase=CyclePhase.DRAFT).select_related("framework")
+
+
+def framework_areas(framework: FrameworkVersion) -> list[Area]:
+    """The framework's areas with their indicators, in order (two queries)."""
+    return list(
+        framework.areas.order_by("position").prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+        )
+    )
+
+
+def deadline_for(cycle: AwardCycle, municipality: Municipality) -> dt.datetime | None:
+    """The submission deadline that applies to one municipality: its extension, else the cycle's."""
+    extension = DeadlineExtension.objects.filter(cycle=cycle, municipality=municipality).first()
+    return extension.deadline if extension is not None else cycle.submission_deadline
