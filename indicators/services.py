@@ -420,6 +420,7 @@ def adopt_framework(*, cycle: AwardCycle, framework: FrameworkVersion) -> AwardC
     A cycle past its draft phase freezes the adopted version at once. Scoring listens to framework_adopted
     (sent after commit) and rescores the cycle.
     """
+    cycle = AwardCycle.objects.select_for_update().select_related("framework").get(pk=cycle.pk)
     if framework.code != cycle.framework.code:
         raise ValidationError(_("Only a version of the cycle's own framework can be adopted."), code="other_code")
     cycle.framework = framework

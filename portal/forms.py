@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class PortalFormMixin:
     """Give every widget the Bootstrap class it needs; fields render through includes/_field.html."""
 
-    template_name_div = "includes/_form.html"
+    template_name = "includes/_form.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

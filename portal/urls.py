@@ -1,7 +1,7 @@
 """Root URLconf. Each app adds its own namespaced include."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from portal import forms, views
 
@@ -45,4 +45,5 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("indicators.urls")),
 ]

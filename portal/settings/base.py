@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "django_htmx",
     "portal",
@@ -118,6 +119,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates (templates/includes/_form.html, _field.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # STATIC AND MEDIA: uploaded evidence lives in MEDIA_ROOT, outside the web root; it is never served
 # by URL, only through views that check permission.

@@ -1,0 +1,191 @@
+"""Forms for administering cycles and frameworks."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from indicators.enums import PHASE_TRANSITIONS, CyclePhase
+from indicators.models import AwardCycle, FrameworkVersion, Indicator
+from portal.forms import PortalFormMixin
+from portal.models import Municipality
+
+
+class CycleCreateForm(PortalFormMixin, forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Short and unique, e.g. esc-2027."))
+    name_th = forms.CharField(label=_("Name (Thai)"), max_length=250)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=250)
+    esc_award_edition = forms.IntegerField(label=_("ESC Award edition"), min_value=1)
+    certificate_edition = forms.IntegerField(label=_("Certificate of Recognition edition"), min_value=1)
+    reference_year = forms.IntegerField(
+        label=_("Reference year of the data (AD)"), min_value=2000, max_value=2100, help_text=_("e.g. 2025")
+    )
+    framework = forms.ModelChoiceField(label=_("Indicator framework"), queryset=FrameworkVersion.objects.all())
+    responsible_agency_th = forms.CharField(label=_("National focal point (Thai)"), max_length=250, required=False)
+    responsible_agency_en = forms.CharField(label=_("National focal point (English)"), max_length=250, required=False)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if AwardCycle.objects.filter(code=code).exists():
+            raise ValidationError(_("A cycle with this code already exists."))
+        return code
+
+
+class CycleCloneForm(PortalFormMixin, forms.Form):
+    code = forms.SlugField(label=_("Code of the new cycle"), max_length=40)
+    name_th = forms.CharField(label=_("Name (Thai)"), max_length=250)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=250)
+    reference_year = forms.IntegerField(label=_("Reference year of the data (AD)"), min_value=2000, max_value=2100)
+    call_opens_on = forms.DateField(
+        label=_("Call opens on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Every other date moves by the same distance."),
+    )
+
+    clean_code = CycleCreateForm.clean_code
+
+
+class TiersField(forms.CharField):
+    """Tiers as lines 'minimum score | code | Thai label | English label', highest first."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(f"{t['min_score']} | {t['code']} | {t['label_th']} | {t['label_en']}" for t in value)
+        return value
+
+    def clean(self, value: Any) -> list[dict[str, str]]:
+        text = super().clean(value)
+        tiers: list[dict[str, str]] = []
+        for number, line in enumerate(filter(None, (row.strip() for row in text.splitlines())), start=1):
+            parts = [part.strip() for part in line.split("|")]
+            try:
+                if len(parts) != 4 or not all(parts):
+                    raise ValueError
+                score = Decimal(parts[0])
+            except (ValueError, InvalidOperation) as error:
+                raise ValidationError(
+                    _("Line {number}: write 'minimum score | code | Thai label | English label'.").format(number=number)
+                ) from error
+            if not Decimal(0) <= score <= Decimal(100):
+                raise ValidationError(_("Line {number}: the score must be from 0 to 100.").format(number=number))
+            tiers.append({"min_score": str(score), "code": parts[1], "label_th": parts[2], "label_en": parts[3]})
+        scores = [Decimal(tier["min_score"]) for tier in tiers]
+        if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores):
+            raise ValidationError(_("List the tiers from the highest minimum score to the lowest, each once."))
+        if not tiers or scores[-1] != 0:
+            raise ValidationError(_("The last tier must start at 0."))
+        return tiers
+
+
+class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
+    tiers = TiersField(
+        label=_("Tiers"), help_text=_("One per line: minimum score | code | Thai label | English label.")
+    )
+
+    class Meta:
+        model = AwardCycle
+        fields = [
+            "name_th",
+            "name_en",
+            "responsible_agency_th",
+            "responsible_agency_en",
+            "reference_year",
+            "call_opens_on",
+            "submission_deadline",
+            "desk_review_ends_on",
+            "site_visits_end_on",
+            "committee_ranking_on",
+            "national_decision_on",
+            "packets_due_on",
+            "max_points",
+            "completeness_minimum",
+            "tiers",
+            "esc_award_core_weight",
+            "esc_award_governance_weight",
+            "quota_esc_award",
+            "quota_certificates_total",
+            "quota_per_category_and_size",
+        ]
+        widgets = {
+            "call_opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "submission_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "desk_review_ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "site_visits_end_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "committee_ranking_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "national_decision_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "packets_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        core, governance = cleaned.get("esc_award_core_weight"), cleaned.get("esc_award_governance_weight")
+        if core is not None and governance is not None and core + governance != 1:
+            raise ValidationError(_("The ESC Award weights of core areas and governance must add up to 1."))
+        return cleaned
+
+
+class PhaseForm(PortalFormMixin, forms.Form):
+    to_phase = forms.ChoiceField(label=_("Move to"))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, cycle: AwardCycle, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every phase is offered so that a stale page gets the service's clear refusal, not a form error.
+        self.fields["to_phase"].choices = CyclePhase.choices
+        self.fields["to_phase"].initial = next(iter(PHASE_TRANSITIONS[cycle.phase]), None)
+
+
+class ExtensionForm(PortalFormMixin, forms.Form):
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        help_text=_("Type the name or the local government code and pick from the list."),
+        widget=forms.TextInput(attrs={"list": "municipality-options", "autocomplete": "off"}),
+    )
+    deadline = forms.DateTimeField(
+        label=_("Extended deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_municipality(self) -> Municipality:
+        text = self.cleaned_data["municipality"].strip()
+        code = text.split(" ", 1)[0]
+        municipality = Municipality.objects.filter(code=code).first()
+        if municipality is None:
+            raise ValidationError(_("No municipality has the code “{code}”.").format(code=code))
+        return municipality
+
+
+class IndicatorRuleForm(PortalFormMixin, forms.Form):
+    weight = forms.DecimalField(label=_("Weight"), max_digits=8, decimal_places=4)
+    min_value = forms.DecimalField(label=_("Plausible minimum"), max_digits=14, decimal_places=4, required=False)
+    max_value = forms.DecimalField(label=_("Plausible maximum"), max_digits=14, decimal_places=4, required=False)
+    rule = forms.CharField(
+        label=_("Scoring rule"),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace", "spellcheck": "false"}),
+        help_text=_("YAML, in the format of docs/framework-format.md."),
+    )
+
+    @staticmethod
+    def initial_for(indicator: Indicator) -> dict[str, Any]:
+        return {
+            "weight": indicator.weight,
+            "min_value": indicator.min_value,
+            "max_value": indicator.max_value,
+            "rule": yaml.safe_dump(indicator.rule, allow_unicode=True, sort_keys=False),
+        }
+
+    def clean_rule(self) -> dict[str, Any]:
+        try:
+            rule = yaml.safe_load(self.cleaned_data["rule"])
+        except yaml.YAMLError as error:
+            raise ValidationError(_("The rule is not valid YAML: {error}").format(error=error)) from error
+        if not isinstance(rule, dict):
+            raise ValidationError(_("The rule must be a mapping with a “type” key."))
+        return rule

@@ -1,0 +1,268 @@
+"""Administration of award cycles and frameworks (admin role only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, UpdateView
+
+from indicators.enums import PHASE_TRANSITIONS, CyclePhase
+from indicators.forms import (
+    CycleCloneForm,
+    CycleCreateForm,
+    CycleSettingsForm,
+    ExtensionForm,
+    IndicatorRuleForm,
+    PhaseForm,
+)
+from indicators.models import AwardCycle, FrameworkVersion, Indicator
+from indicators.permissions import can_manage_cycles
+from indicators.rules import UNITS, describe_rule
+from indicators.selectors import cycles_for_admin, framework_areas
+from indicators.services import (
+    adopt_framework,
+    change_phase,
+    clone_cycle,
+    copy_framework,
+    create_cycle,
+    grant_extension,
+    update_indicator,
+)
+from portal.http import AuthenticatedHttpRequest
+from portal.models import Municipality
+
+
+class AdminOnlyMixin:
+    """403 for anyone logged in who is not an admin (anonymous visitors never get here: login is required)."""
+
+    request: AuthenticatedHttpRequest
+
+    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not can_manage_cycles(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class CycleMixin(AdminOnlyMixin):
+    """Resolve the cycle named in the URL (404 when unknown)."""
+
+    cycle: AwardCycle
+
+    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if can_manage_cycles(request.user):
+            self.cycle = get_object_or_404(AwardCycle.objects.select_related("framework"), code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["cycle"] = self.cycle
+        return context
+
+
+class CycleListView(AdminOnlyMixin, ListView):
+    template_name = "indicators/admin/cycle_list.html"
+    context_object_name = "cycles"
+
+    def get_queryset(self) -> QuerySet[AwardCycle]:
+        return cycles_for_admin()
+
+
+class CycleCreateView(AdminOnlyMixin, FormView):
+    template_name = "indicators/admin/cycle_form.html"
+    form_class = CycleCreateForm
+
+    def form_valid(self, form: CycleCreateForm) -> HttpResponse:
+        cycle = create_cycle(**form.cleaned_data)
+        messages.success(self.request, _("Cycle {code} created as a draft.").format(code=cycle.code))
+        return redirect("indicators:cycle-detail", code=cycle.code)
+
+
+class CycleDetailView(CycleMixin, DetailView):
+    template_name = "indicators/admin/cycle_detail.html"
+
+    def get_object(self, queryset: QuerySet[AwardCycle] | None = None) -> AwardCycle:
+        return self.cycle
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cycle = self.cycle
+        context.update(
+            next_phases=[CyclePhase(phase) for phase in PHASE_TRANSITIONS[cycle.phase]],
+            phase_form=PhaseForm(cycle=cycle),
+            extension_form=ExtensionForm(),
+            extensions=cycle.extensions.select_related("municipality__province", "granted_by"),
+            size_classes=cycle.size_classes.all(),
+            phase_changes=cycle.phase_changes.select_related("changed_by"),
+            other_versions=FrameworkVersion.objects.filter(code=cycle.framework.code).exclude(pk=cycle.framework_id),
+            municipalities=Municipality.objects.select_related("province").only(
+                "code", "full_name_th", "province__name_th"
+            ),
+        )
+        return context
+
+
+class CycleUpdateView(CycleMixin, UpdateView):
+    template_name = "indicators/admin/cycle_settings.html"
+    form_class = CycleSettingsForm
+
+    def get_object(self, queryset: QuerySet[AwardCycle] | None = None) -> AwardCycle:
+        return self.cycle
+
+    def form_valid(self, form: CycleSettingsForm) -> HttpResponse:
+        form.save()
+        messages.success(self.request, _("Cycle settings saved."))
+        return redirect("indicators:cycle-detail", code=self.cycle.code)
+
+
+class CycleCloneView(CycleMixin, FormView):
+    template_name = "indicators/admin/cycle_clone.html"
+    form_class = CycleCloneForm
+
+    def form_valid(self, form: CycleCloneForm) -> HttpResponse:
+        cycle = clone_cycle(source=self.cycle, **form.cleaned_data)
+        messages.success(
+            self.request,
+            _("Cycle {code} created from {source}, with framework version {version} as a draft.").format(
+                code=cycle.code, source=self.cycle.code, version=cycle.framework.version
+            ),
+        )
+        return redirect("indicators:cycle-detail", code=cycle.code)
+
+
+class CyclePhaseView(CycleMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+        form = PhaseForm(request.POST, cycle=self.cycle)
+        if not form.is_valid():
+            messages.error(request, _("Choose the phase to move to."))
+            return redirect("indicators:cycle-detail", code=code)
+        try:
+            cycle = change_phase(
+                cycle=self.cycle,
+                to_phase=form.cleaned_data["to_phase"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The cycle is now in phase “{phase}”.").format(phase=cycle.get_phase_display()))
+        return redirect("indicators:cycle-detail", code=code)
+
+
+class ExtensionCreateView(CycleMixin, FormView):
+    template_name = "indicators/admin/extension_form.html"
+    form_class = ExtensionForm
+
+    def form_valid(self, form: ExtensionForm) -> HttpResponse:
+        try:
+            extension = grant_extension(cycle=self.cycle, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Extension granted to {municipality}.").format(municipality=extension.municipality)
+        )
+        return redirect("indicators:cycle-detail", code=self.cycle.code)
+
+
+class FrameworkNewVersionView(CycleMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+        framework = copy_framework(framework=self.cycle.framework)
+        messages.success(
+            request,
+            _("Draft version {version} created. Edit its indicators, then adopt it for the cycle.").format(
+                version=framework.version
+            ),
+        )
+        return HttpResponseRedirect(f"{reverse('indicators:framework-detail', args=[framework.pk])}?cycle={code}")
+
+
+class FrameworkAdoptView(CycleMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+        framework = get_object_or_404(FrameworkVersion, pk=pk)
+        try:
+            adopt_framework(cycle=self.cycle, framework=framework)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The cycle now uses framework version {version}.").format(version=framework.version)
+            )
+        return redirect("indicators:cycle-detail", code=code)
+
+
+def rule_summary(indicator: Indicator, language: str) -> str:
+    unit = UNITS.get(indicator.unit)
+    sentence, _rows = describe_rule(
+        indicator.rule,
+        unit_symbol=unit.symbol(language) if unit else "",
+        language=language,
+        integer=indicator.value_type == "count",
+    )
+    return sentence
+
+
+class FrameworkDetailView(AdminOnlyMixin, DetailView):
+    template_name = "indicators/admin/framework_detail.html"
+    context_object_name = "framework"
+    queryset = FrameworkVersion.objects.all()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        language = "th" if (self.request.LANGUAGE_CODE or "th").startswith("th") else "en"
+        areas = framework_areas(self.object)
+        for area in areas:
+            for indicator in area.indicators.all():
+                indicator.rule_summary = rule_summary(indicator, language)
+        context.update(
+            areas=areas,
+            cycles=self.object.cycles.all(),
+            adopt_cycle=AwardCycle.objects.filter(
+                code=self.request.GET.get("cycle", ""), framework__code=self.object.code
+            )
+            .exclude(framework=self.object)
+            .first(),
+        )
+        return context
+
+
+class IndicatorUpdateView(AdminOnlyMixin, FormView):
+    template_name = "indicators/admin/indicator_form.html"
+    form_class = IndicatorRuleForm
+
+    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.indicator = get_object_or_404(Indicator.objects.select_related("framework", "area"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return IndicatorRuleForm.initial_for(self.indicator)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["indicator"] = self.indicator
+        context["changes"] = self.indicator.changes.select_related("changed_by")
+        return context
+
+    def form_valid(self, form: IndicatorRuleForm) -> HttpResponse:
+        try:
+            update_indicator(indicator=self.indicator, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Indicator {code} saved.").format(code=self.indicator.code))
+        return redirect("indicators:framework-detail", pk=self.indicator.framework_id)
