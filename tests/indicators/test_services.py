@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from indicators.enums import PHASE_TRANSITIONS, CyclePhase
 from indicators.models import Area, AwardCycle, CyclePhaseChange, FrameworkVersion, Indicator, IndicatorChange
@@ -24,6 +25,13 @@ from tests.factories.indicators import framework_text, load_shipped_framework, m
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service messages are asserted in English here; the view tests assert the Thai the user sees."""
+    with translation.override("en"):
+        yield
 
 
 def test_load_framework_command_creates_every_area_and_indicator_and_says_so(capsys):
