@@ -135,10 +135,6 @@ class CycleGuide:
     scoring: ScoringGuide
     areas: tuple[AreaGuide, ...]
 
-    @property
-    def indicator_count(self) -> int:
-        return sum(len(area.indicators) for area in self.areas)
-
 
 def _plausible_range(indicator: Indicator, unit_symbol: str) -> str:
     low = None if indicator.min_value is None else canonical_number(indicator.min_value)
@@ -173,7 +169,8 @@ def indicator_guide(indicator: Indicator, language: Language) -> IndicatorGuide:
         indicator=indicator,
         name=_localized(indicator, "name", language),
         unit_label=_localized(unit, "label", language) if unit else indicator.unit,
-        plausible_range=_plausible_range(indicator, unit_symbol),
+        # A rubric's range is its levels, already named by the unit ("level of practice (0-4)").
+        plausible_range=_plausible_range(indicator, "" if indicator.value_type == "rubric" else unit_symbol),
         direction=str(indicator.get_direction_display()) if quantitative else "",
         data_preparation=_localized(indicator, "data_preparation", language),
         evidence=tuple(_localized(indicator, "evidence", language)),
@@ -242,7 +239,9 @@ class GuideIndexView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         language = guide_language()
-        context["entries"] = [CycleSummary(cycle=cycle, name=_localized(cycle, "name", language)) for cycle in context["cycles"]]
+        context["entries"] = [
+            CycleSummary(cycle=cycle, name=_localized(cycle, "name", language)) for cycle in context["cycles"]
+        ]
         return context
 
 

@@ -170,7 +170,10 @@ def test_guide_shows_every_indicator_with_its_english_name_after_switching_langu
     assert len(names) == indicator_count
 
 
-@pytest.mark.parametrize(("language", "badge_text"), [("th", PROPOSAL_BADGE_TH), ("en", PROPOSAL_BADGE_EN)])
+@pytest.mark.parametrize(
+    ("language", "badge_text"),
+    [pytest.param("th", PROPOSAL_BADGE_TH, id="th"), pytest.param("en", PROPOSAL_BADGE_EN, id="en")],
+)
 def test_guide_marks_each_proposed_rule_once_and_a_sourced_rule_not_at_all(client, language, badge_text):
     cycle = public_cycle()
     cycle.framework.indicators.filter(code="CA-01").update(rule_source="https://www.pcd.go.th/laws/aqi-standard/")
@@ -205,7 +208,9 @@ def test_guide_scoring_table_of_ca_02_shows_the_rows_of_describe_rule(client, la
     ]
 
 
-@pytest.mark.parametrize(("language", "shown"), [("th", "พ.ศ. 2568"), ("en", "2025")])
+@pytest.mark.parametrize(
+    ("language", "shown"), [pytest.param("th", "พ.ศ. 2568", id="th"), pytest.param("en", "2025", id="en")]
+)
 def test_guide_shows_the_reference_year_in_buddhist_era_in_thai(client, language, shown):
     cycle = public_cycle(reference_year=2025)
     client.cookies["django_language"] = language
