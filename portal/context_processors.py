@@ -4,11 +4,18 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from portal.enums import Role
+from portal.selectors import pending_registration_count
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
     return {
         "portal_languages": settings.LANGUAGES,
-        "current_role": getattr(user, "role", None) if user is not None and user.is_authenticated else None,
+        "current_role": role,
+        # Lazy: counted only when a template shows it (the admin's navigation).
+        "pending_registrations": SimpleLazyObject(pending_registration_count) if role == Role.ADMIN else 0,
     }

@@ -21,3 +21,13 @@ class MunicipalityKind(models.TextChoices):
     SUBDISTRICT = "subdistrict", _("Subdistrict municipality (Thesaban Tambon)")
     BANGKOK = "bangkok", _("Bangkok Metropolitan Administration")
     PATTAYA = "pattaya", _("Pattaya City")
+
+
+class RegistrationStatus(models.TextChoices):
+    UNVERIFIED = "unverified", pgettext_lazy("registration status", "E-mail not yet verified")
+    AWAITING_APPROVAL = "awaiting_approval", pgettext_lazy("registration status", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("registration status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("registration status", "Rejected")
+
+
+OFFICER_ROLE_CHOICES = [(Role.EDITOR.value, Role.EDITOR.label), (Role.SIGNATORY.value, Role.SIGNATORY.label)]

@@ -4,7 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+
+from portal.enums import OFFICER_ROLE_CHOICES, Role
+from portal.models import Municipality, Province
 
 
 class PortalFormMixin:
@@ -49,3 +53,127 @@ class SetPasswordForm(PortalFormMixin, auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
     pass
+
+
+class OfficerRegistrationForm(PortalFormMixin, forms.Form):
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        help_text=_("Type part of the name in Thai, e.g. ยะลา, and choose from the list."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("portal:municipality-search"),
+                "hx-trigger": "input changed delay:250ms, focus",
+                "hx-target": "#municipality-results",
+                "hx-swap": "innerHTML",
+                "role": "combobox",
+                "aria-controls": "municipality-results",
+                "aria-autocomplete": "list",
+            }
+        ),
+    )
+    municipality_code = forms.CharField(widget=forms.HiddenInput, required=False)
+    requested_role = forms.ChoiceField(
+        label=_("Role in the municipality"),
+        choices=OFFICER_ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        initial=Role.EDITOR,
+        help_text=_("The signatory (mayor or municipal clerk, or their delegate) is the one who submits."),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    position = forms.CharField(label=_("Position"), max_length=150)
+    email = forms.EmailField(
+        label=_("Official e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "tel"}))
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits, not a common password."),
+    )
+    authorisation_letter = forms.FileField(
+        label=_("Authorisation letter (PDF)"),
+        help_text=_(
+            "A letter signed by the mayor or municipal clerk naming you as the officer for the award. PDF, up to 10 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        code = (cleaned.get("municipality_code") or "").strip() or (cleaned.get("municipality") or "").split(" ", 1)[0]
+        municipality = Municipality.objects.filter(code=code).first()
+        if municipality is None:
+            self.add_error("municipality", _("Choose your municipality from the list."))
+        cleaned["municipality"] = municipality
+        return cleaned
+
+
+class InvitationAcceptForm(PortalFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    position = forms.CharField(label=_("Position"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=30)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class InviteEditorForm(PortalFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Colleague's official e-mail address"))
+
+
+class RejectForm(PortalFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the officer)"), widget=forms.Textarea(attrs={"rows": 3}), required=True
+    )
+
+
+class ApproveForm(PortalFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Approve as"), choices=OFFICER_ROLE_CHOICES)
+
+
+class StaffUserForm(PortalFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(Role.REVIEWER.value, Role.REVIEWER.label), (Role.ADMIN.value, Role.ADMIN.label)]
+    )
+
+
+class ConflictForm(PortalFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Conflict with"),
+        choices=[("municipality", _("One municipality")), ("province", _("A whole province"))],
+        widget=forms.RadioSelect,
+        initial="municipality",
+    )
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        required=False,
+        help_text=_("Type the local government code or pick from the list."),
+        widget=forms.TextInput(attrs={"list": "municipality-options", "autocomplete": "off"}),
+    )
+    province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all(), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("e.g. former employee, relative works there")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("kind") == "municipality":
+            code = (cleaned.get("municipality") or "").split(" ", 1)[0]
+            municipality = Municipality.objects.filter(code=code).first()
+            if municipality is None:
+                self.add_error("municipality", _("Choose a municipality from the list."))
+            cleaned["municipality"], cleaned["province"] = municipality, None
+        else:
+            if cleaned.get("province") is None:
+                self.add_error("province", _("Choose a province."))
+            cleaned["municipality"] = None
+        return cleaned
+
+
+class MunicipalityCorrectionForm(PortalFormMixin, forms.ModelForm):
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Municipality
+        fields = ["name_th", "full_name_th", "name_en", "population", "population_year", "households", "area_km2"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import (
@@ -14,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.enums import MUNICIPAL_ROLES, MunicipalityKind, Role
+from portal.enums import MUNICIPAL_ROLES, OFFICER_ROLE_CHOICES, MunicipalityKind, RegistrationStatus, Role
 
 # Thai dictionary order. On PostgreSQL the first migration creates this collation as a copy of ICU's
 # "th-TH-x-icu"; on SQLite (embedded mode, no ICU) portal.signals registers a collation of the same name
@@ -128,6 +130,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 | (~Q(role__in=MUNICIPAL_ROLES) & Q(municipality__isnull=True)),
                 name="user_officer_has_one_municipality",
             ),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=Q(role=Role.SIGNATORY, is_active=True),
+                name="user_one_active_signatory_per_municipality",
+                violation_error_message=_("This municipality already has an active signatory."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,3 +163,115 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+def private_upload_path(instance: models.Model, filename: str) -> str:
+    """Uploads live under MEDIA_ROOT (outside the web root) with a random name; the original name is kept apart."""
+    return f"{instance._meta.app_label}/{instance._meta.model_name}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class OfficerRegistration(TimeStampedModel):
+    """A municipal officer's request for an account, waiting for e-mail verification and an admin's decision."""
+
+    email = models.EmailField(_("official e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=150)
+    position = models.CharField(_("position"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=30)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    requested_role = models.CharField(_("requested role"), max_length=16, choices=OFFICER_ROLE_CHOICES)
+    password_hash = models.CharField(max_length=256)
+    authorisation_letter = models.FileField(_("authorisation letter"), upload_to=private_upload_path)
+    authorisation_letter_name = models.CharField(max_length=255)
+    authorisation_letter_sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RegistrationStatus, default=RegistrationStatus.UNVERIFIED
+    )
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="registration_decisions"
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    user = models.OneToOneField("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="registration")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("officer registration")
+        verbose_name_plural = _("officer registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(status__in=["unverified", "awaiting_approval"]),
+                name="officerregistration_one_open_request_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.municipality}) – {self.get_status_display()}"
+
+
+class Invitation(TimeStampedModel):
+    """A signatory's invitation for a colleague to join the municipality as an editor."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="invitations_sent")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.municipality}"
+
+
+class ReviewerConflict(models.Model):
+    """A reviewer's declared conflict of interest: one municipality, or a whole province."""
+
+    reviewer = models.ForeignKey("User", on_delete=models.CASCADE, related_name="conflicts")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.CASCADE, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reviewer", "declared_at"]
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(municipality__isnull=False) & Q(province__isnull=True))
+                | (Q(municipality__isnull=True) & Q(province__isnull=False)),
+                name="reviewerconflict_municipality_xor_province",
+            ),
+            models.UniqueConstraint(fields=["reviewer", "municipality"], name="reviewerconflict_unique_municipality"),
+            models.UniqueConstraint(fields=["reviewer", "province"], name="reviewerconflict_unique_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer.full_name}: {self.municipality or self.province}"
+
+
+class MunicipalityCorrection(models.Model):
+    """An admin's correction of a municipality's reference data, field by field."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=40)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["municipality", "-corrected_at"]
+
+    def __str__(self) -> str:
+        return f"{self.municipality.code}.{self.field}: {self.old_value} → {self.new_value}"

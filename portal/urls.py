@@ -3,7 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import forms, views
+from portal import forms
+from portal.views import shell as views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -17,7 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm),
+        views.RateLimitedPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -45,5 +46,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("portal.identity_urls")),
     path("", include("indicators.urls")),
 ]

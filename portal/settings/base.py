@@ -3,6 +3,7 @@
 local.py (embedded default), test.py and production.py only override.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "django_htmx",
+    "axes",
     "portal",
     "indicators",
     "applications",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # AUTHENTICATION
@@ -93,6 +97,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# LOGIN RATE LIMIT (django-axes): 5 wrong passwords for one e-mail address from one IP address lock that
+# pair for 15 minutes. The lockout page says, in the user's language, when to try again.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.views.shell.locked_out"
+AXES_VERBOSE = False
 
 # SESSIONS: an idle officer is logged out after 8 hours; the expiry is renewed on every request.
 SESSION_COOKIE_AGE = 8 * 60 * 60

@@ -3,8 +3,11 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -12,8 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from portal.enums import Role
+from portal.forms import PasswordResetForm
 from portal.health import run_checks
 from portal.http import AuthenticatedHttpRequest
+from portal.ratelimit import client_ip, hit
 
 
 class HomeView(TemplateView):
@@ -75,3 +80,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def locked_out(request: HttpRequest, *args: object) -> HttpResponse:
+    """django-axes lockout page: says in the user's language when log-in works again (HTTP 429)."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    until = timezone.localtime(timezone.now() + cooloff)
+    minutes = max(1, round(cooloff.total_seconds() / 60))
+    return render(request, "portal/locked_out.html", {"until": until, "minutes": minutes}, status=429)
+
+
+PASSWORD_RESETS_PER_HOUR = 5
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited to a few requests per hour from one address."""
+
+    form_class = PasswordResetForm
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        retry_after = hit("password-reset", client_ip(request), limit=PASSWORD_RESETS_PER_HOUR, window_seconds=3600)
+        if retry_after is not None:
+            return render(request, "portal/rate_limited.html", {"minutes": max(1, round(retry_after / 60))}, status=429)
+        return super().post(request, *args, **kwargs)

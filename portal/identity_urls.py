@@ -1,0 +1,36 @@
+"""Identity URLs, namespace "portal": registration, people, municipalities, conflicts."""
+
+from django.urls import path
+
+from portal.views import municipalities, people, registration
+
+app_name = "portal"
+
+urlpatterns = [
+    path("register/", registration.RegisterView.as_view(), name="register"),
+    path("register/sent/", registration.RegisterSentView.as_view(), name="register-sent"),
+    path("register/verify/<str:token>/", registration.VerifyEmailView.as_view(), name="register-verify"),
+    path("invitations/<str:token>/", registration.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("municipalities/search/", registration.MunicipalitySearchView.as_view(), name="municipality-search"),
+    path("municipalities/", municipalities.MunicipalityListView.as_view(), name="municipality-list"),
+    path("municipalities/<str:code>/", municipalities.MunicipalityDetailView.as_view(), name="municipality-detail"),
+    path(
+        "municipalities/<str:code>/correct/",
+        municipalities.MunicipalityCorrectView.as_view(),
+        name="municipality-correct",
+    ),
+    path("municipalities/<str:code>/invite/", registration.InviteEditorView.as_view(), name="invite-editor"),
+    path("manage/registrations/", people.RegistrationListView.as_view(), name="registration-list"),
+    path("manage/registrations/<int:pk>/", people.RegistrationDetailView.as_view(), name="registration-detail"),
+    path("manage/registrations/<int:pk>/letter/", people.RegistrationLetterView.as_view(), name="registration-letter"),
+    path(
+        "manage/registrations/<int:pk>/<str:decision>/",
+        people.RegistrationDecideView.as_view(),
+        name="registration-decide",
+    ),
+    path("manage/users/", people.UserListView.as_view(), name="user-list"),
+    path("manage/users/new/", people.StaffUserCreateView.as_view(), name="staff-user-create"),
+    path("manage/users/<int:pk>/active/", people.UserActiveView.as_view(), name="user-active"),
+    path("conflicts/", people.ConflictListView.as_view(), name="conflict-list"),
+    path("conflicts/<int:pk>/withdraw/", people.ConflictWithdrawView.as_view(), name="conflict-withdraw"),
+]

@@ -1,0 +1,33 @@
+"""Who may act on identity data. One condition per line; views and the API ask these, never re-derive them."""
+
+from __future__ import annotations
+
+from portal.enums import Role
+from portal.models import Municipality, User
+
+
+def can_manage_users(user: User) -> bool:
+    """Approve registrations, create reviewers and admins, see officers' personal data."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN
+
+
+def can_correct_municipality(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN
+
+
+def can_invite_editors(user: User, municipality: Municipality) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role != Role.SIGNATORY:
+        return False
+    return user.municipality_id == municipality.pk
+
+
+def can_declare_conflicts(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.REVIEWER

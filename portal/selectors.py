@@ -1,0 +1,63 @@
+"""Reads of identity data, scoped to who is asking: outside your scope an object does not exist (404)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from portal.enums import MUNICIPAL_ROLES, RegistrationStatus, Role
+from portal.models import Municipality, OfficerRegistration, ReviewerConflict, User
+
+
+def municipalities_visible_to(user: User) -> QuerySet[Municipality]:
+    """Admins and reviewers see every municipality's reference profile; an officer sees only their own."""
+    municipalities = Municipality.objects.select_related("province")
+    if not user.is_authenticated:
+        return municipalities.none()
+    if user.role in (Role.ADMIN, Role.REVIEWER):
+        return municipalities
+    if user.role in MUNICIPAL_ROLES:
+        return municipalities.filter(pk=user.municipality_id)
+    return municipalities.none()
+
+
+def search_municipalities(query: str, *, limit: int = 12) -> list[Municipality]:
+    """Public search by Thai or English name or code, for pickers (names are public reference data)."""
+    query = query.strip()
+    if len(query) < 1:
+        return []
+    condition = Q(name_th__contains=query) | Q(full_name_th__contains=query) | Q(name_en__icontains=query)
+    condition |= Q(code=query) | Q(province__name_th__contains=query)
+    matches = Municipality.objects.select_related("province").filter(condition)
+    # Exact and prefix matches first, then dictionary order.
+    starts = list(matches.filter(Q(name_th__startswith=query) | Q(code=query))[:limit])
+    rest = list(matches.exclude(pk__in=[m.pk for m in starts])[: limit - len(starts)])
+    return starts + rest
+
+
+def registrations_for_admin(status: str | None = None) -> QuerySet[OfficerRegistration]:
+    registrations = OfficerRegistration.objects.select_related("municipality__province", "decided_by")
+    if status:
+        registrations = registrations.filter(status=status)
+    return registrations
+
+
+def pending_registration_count() -> int:
+    return OfficerRegistration.objects.filter(status=RegistrationStatus.AWAITING_APPROVAL).count()
+
+
+def users_for_admin(role: str | None = None) -> QuerySet[User]:
+    users = User.objects.select_related("municipality__province").order_by("role", "full_name")
+    if role:
+        users = users.filter(role=role)
+    return users
+
+
+def conflicts_of(reviewer: User) -> QuerySet[ReviewerConflict]:
+    return ReviewerConflict.objects.filter(reviewer=reviewer).select_related("municipality__province", "province")
+
+
+def has_conflict(reviewer: User, municipality: Municipality) -> bool:
+    """True when the reviewer declared this municipality or its whole province."""
+    return ReviewerConflict.objects.filter(
+        Q(municipality=municipality) | Q(province_id=municipality.province_id), reviewer=reviewer
+    ).exists()

@@ -1,0 +1,70 @@
+"""Checks for uploaded files: the type is read from the content, never trusted from the name."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from pathlib import PurePath
+from typing import IO
+
+PDF = "pdf"
+PNG = "png"
+JPEG = "jpeg"
+XLSX = "xlsx"
+
+TYPE_LABELS = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG", XLSX: "Excel (XLSX)"}
+TYPE_EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", XLSX: ".xlsx"}
+
+
+def sniff_type(file: IO[bytes]) -> str | None:
+    """The file's real type from its first bytes (and, for XLSX, its zip directory); None when unknown."""
+    position = file.tell()
+    try:
+        head = file.read(8)
+        if head.startswith(b"%PDF-"):
+            return PDF
+        if head.startswith(b"\x89PNG\r\n\x1a\n"):
+            return PNG
+        if head.startswith(b"\xff\xd8\xff"):
+            return JPEG
+        if head.startswith(b"PK\x03\x04"):
+            file.seek(position)
+            try:
+                with zipfile.ZipFile(file) as archive:
+                    names = set(archive.namelist())
+            except zipfile.BadZipFile:
+                return None
+            if "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names):
+                return XLSX
+        return None
+    finally:
+        file.seek(position)
+
+
+def sha256_of(file: IO[bytes]) -> str:
+    position = file.tell()
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(position)
+    return digest.hexdigest()
+
+
+_UNSAFE = re.compile(r"[^\w.\- ()\u0E00-\u0E7F]+")
+
+
+def sanitise_filename(name: str, *, file_type: str | None = None, max_length: int = 120) -> str:
+    """A display name safe to put in a Content-Disposition header: no path, no control characters.
+
+    Thai letters are kept; the extension is made to match the real type when one is given.
+    """
+    base = PurePath(name.replace("\\", "/")).name
+    base = unicodedata.normalize("NFC", base)
+    stem, dot, extension = base.rpartition(".")
+    if not dot:
+        stem, extension = base, ""
+    stem = _UNSAFE.sub("_", stem).strip(" ._") or "file"
+    extension = TYPE_EXTENSIONS[file_type] if file_type else (f".{_UNSAFE.sub('', extension)}" if extension else "")
+    return f"{stem[: max_length - len(extension)]}{extension}"

@@ -1,0 +1,203 @@
+"""Every URL of the portal, for every role: who gets the page, who is refused (403), who is told it does not
+exist (404), and who is sent to log in. A URL that appears without a row here fails the suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from indicators.enums import CyclePhase
+from portal.enums import RegistrationStatus, Role
+from portal.models import OfficerRegistration, ReviewerConflict
+from tests.conftest import CAST_ROLES, Cast
+from tests.factories.indicators import make_cycle
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+LOGIN = "login"  # expected: redirect to the log-in page
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    cast: Cast
+    objects: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Row:
+    """Expected status per role, in CAST_ROLES order: anonymous, editor_a, editor_b, signatory_a, reviewer, admin."""
+
+    statuses: tuple[int | str, ...]
+    kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] = lambda world: {}
+
+
+def everyone(status: int) -> tuple[int, ...]:
+    return (status,) * len(CAST_ROLES)
+
+
+def logged_in(status: int) -> tuple[int | str, ...]:
+    return (LOGIN, *([status] * (len(CAST_ROLES) - 1)))
+
+
+ADMIN_ONLY_PAGE = (LOGIN, 403, 403, 403, 403, 200)
+ADMIN_ONLY_ACTION = (LOGIN, 403, 403, 403, 403, 302)
+
+MATRIX: dict[str, Row] = {
+    # Shell and accounts
+    "home": Row(logged_in(200)),
+    "healthz": Row(everyone(503)),  # no Celery worker answers in this test
+    "set-language": Row(everyone(302), method="post", data=lambda w: {"language": "en"}),
+    "login": Row((200, 302, 302, 302, 302, 302)),
+    "logout": Row(everyone(302), method="post"),
+    "password_reset": Row(everyone(200)),
+    "password_reset_done": Row(everyone(200)),
+    "password_reset_confirm": Row(everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}),
+    "password_reset_complete": Row(everyone(200)),
+    "password_change": Row(logged_in(200)),
+    "password_change_done": Row(logged_in(200)),
+    # Registration, invitations, municipalities
+    "portal:register": Row(everyone(200)),
+    "portal:register-sent": Row(everyone(200)),
+    "portal:register-verify": Row(everyone(400), kwargs=lambda w: {"token": "forged"}),
+    "portal:invitation-accept": Row(everyone(400), kwargs=lambda w: {"token": "forged"}),
+    "portal:municipality-search": Row(everyone(200)),
+    "portal:municipality-list": Row((LOGIN, 403, 403, 403, 200, 200)),
+    "portal:municipality-detail": Row(
+        (LOGIN, 200, 404, 200, 200, 200), kwargs=lambda w: {"code": w.cast.municipality_a.code}
+    ),
+    "portal:municipality-correct": Row(
+        (LOGIN, 403, 404, 403, 403, 200), kwargs=lambda w: {"code": w.cast.municipality_a.code}
+    ),
+    "portal:invite-editor": Row(
+        (LOGIN, 403, 404, 302, 403, 403),
+        kwargs=lambda w: {"code": w.cast.municipality_a.code},
+        method="post",
+        data=lambda w: {"email": "new.editor@example.go.th"},
+    ),
+    # People administration
+    "portal:registration-list": Row(ADMIN_ONLY_PAGE),
+    "portal:registration-detail": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["registration"].pk}),
+    "portal:registration-letter": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["registration"].pk}),
+    "portal:registration-decide": Row(
+        ADMIN_ONLY_ACTION,
+        kwargs=lambda w: {"pk": w.objects["registration"].pk, "decision": "approve"},
+        method="post",
+        data=lambda w: {"role": Role.EDITOR},
+    ),
+    "portal:user-list": Row(ADMIN_ONLY_PAGE),
+    "portal:staff-user-create": Row(ADMIN_ONLY_PAGE),
+    "portal:user-active": Row(
+        ADMIN_ONLY_ACTION, kwargs=lambda w: {"pk": w.cast.editor_b.pk}, method="post", data=lambda w: {"active": "0"}
+    ),
+    "portal:conflict-list": Row((LOGIN, 403, 403, 403, 200, 403)),
+    "portal:conflict-withdraw": Row(
+        (LOGIN, 403, 403, 403, 302, 403), kwargs=lambda w: {"pk": w.objects["conflict"].pk}, method="post"
+    ),
+    # Indicator guide (public) and cycle administration (admins)
+    "indicators:guide-index": Row(everyone(200)),
+    "indicators:guide-cycle": Row(everyone(200), kwargs=lambda w: {"cycle_code": w.objects["cycle"].code}),
+    "indicators:cycle-list": Row(ADMIN_ONLY_PAGE),
+    "indicators:cycle-create": Row(ADMIN_ONLY_PAGE),
+    "indicators:cycle-detail": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "indicators:cycle-update": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "indicators:cycle-clone": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "indicators:cycle-phase": Row(
+        ADMIN_ONLY_ACTION,
+        kwargs=lambda w: {"code": w.objects["cycle"].code},
+        method="post",
+        data=lambda w: {"to_phase": CyclePhase.SUBMISSION_CLOSED},
+    ),
+    "indicators:extension-create": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "indicators:framework-new-version": Row(
+        ADMIN_ONLY_ACTION, kwargs=lambda w: {"code": w.objects["cycle"].code}, method="post"
+    ),
+    "indicators:framework-adopt": Row(
+        ADMIN_ONLY_ACTION,
+        kwargs=lambda w: {"code": w.objects["cycle"].code, "pk": w.objects["cycle"].framework_id},
+        method="post",
+    ),
+    "indicators:framework-detail": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["cycle"].framework_id}),
+    "indicators:indicator-update": Row(
+        ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["cycle"].framework.indicators.first().pk}
+    ),
+}
+
+
+def url_names(patterns: list[Any], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def unnamed_patterns(patterns: list[Any]) -> list[str]:
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += unnamed_patterns(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and not pattern.name:
+            found.append(str(pattern.pattern))
+    return found
+
+
+@pytest.mark.unit
+def test_every_url_has_a_row_in_the_permission_matrix():
+    resolver = get_resolver()
+
+    assert sorted(url_names(resolver.url_patterns) - set(MATRIX)) == []
+    assert sorted(set(MATRIX) - url_names(resolver.url_patterns)) == []
+    assert unnamed_patterns(resolver.url_patterns) == []
+
+
+@pytest.fixture
+def world(cast) -> World:
+    registration = OfficerRegistration(
+        email="applicant@example.go.th",
+        full_name="ผู้สมัคร ทดสอบ",
+        position="นักวิชาการสิ่งแวดล้อม",
+        phone="073 000 000",
+        municipality=cast.municipality_b,
+        requested_role=Role.EDITOR,
+        password_hash="!",
+        authorisation_letter_name="letter.pdf",
+        authorisation_letter_sha256="0" * 64,
+        status=RegistrationStatus.AWAITING_APPROVAL,
+    )
+    registration.authorisation_letter.save("letter.pdf", ContentFile(MINIMAL_PDF), save=False)
+    registration.save()
+    conflict = ReviewerConflict.objects.create(
+        reviewer=cast.reviewer, municipality=cast.municipality_b, reason="เคยทำงานที่นี่"
+    )
+    cycle = make_cycle(code="esc-matrix", phase=CyclePhase.CALL_OPEN)
+    return World(cast=cast, objects={"registration": registration, "conflict": conflict, "cycle": cycle})
+
+
+@pytest.mark.parametrize("role", CAST_ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, world, name, role):
+    row = MATRIX[name]
+    user = world.cast.by_name(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=row.kwargs(world))
+
+    response = getattr(client, row.method)(url, row.data(world))
+    response.close()  # a streamed file (the letter) is closed here, as a server would
+
+    expected = row.statuses[CAST_ROLES.index(role)]
+    if expected == LOGIN:
+        assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
+    else:
+        assert response.status_code == expected
