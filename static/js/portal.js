@@ -15,3 +15,11 @@ document.addEventListener("click", (event) => {
   if (code) code.value = option.dataset.code;
   results.innerHTML = "";
 });
+
+// Escape closes the municipality list; typing again reopens it (htmx).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const box = event.target.closest(".position-relative");
+  const results = box && box.querySelector(".municipality-results");
+  if (results) results.innerHTML = "";
+});
