@@ -9,6 +9,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "municipalities.csv"
@@ -39,9 +40,27 @@ def _int_or_none(text: str) -> int | None:
     return int(text) if text.strip() else None
 
 
+@cache
+def _official_names() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """Province and district names by DOPA code from geothai (official spellings, offline)."""
+    import geothai  # noqa: PLC0415 -- loads its data files; only the loader needs it
+
+    provinces = {p.code: (p.name_th, p.name_en) for p in geothai.provinces()}
+    districts = {d.code: (d.name_th, d.name_en) for code in provinces for d in geothai.districts(code)}
+    return provinces, districts
+
+
 def read_municipality_rows(path: Path = DATA_FILE) -> Iterator[MunicipalityRow]:
+    """Rows of the shipped list; province and district names come from geothai by their DOPA codes."""
+    provinces, districts = _official_names()
     with path.open(encoding="utf-8", newline="") as handle:
         for record in csv.DictReader(handle):
+            province_th, province_en = provinces.get(
+                record["province_code"], (record["province_th"], record["province_en"])
+            )
+            district_th, district_en = districts.get(
+                record["district_code"], (record["district_th"], record["district_en"])
+            )
             yield MunicipalityRow(
                 code=record["code"],
                 dla_code=record["dla_code"],
@@ -50,11 +69,11 @@ def read_municipality_rows(path: Path = DATA_FILE) -> Iterator[MunicipalityRow]:
                 full_name_th=record["full_name_th"],
                 name_en=record["name_en"],
                 province_code=record["province_code"],
-                province_th=record["province_th"],
-                province_en=record["province_en"],
+                province_th=province_th,
+                province_en=province_en,
                 district_code=record["district_code"],
-                district_th=record["district_th"],
-                district_en=record["district_en"],
+                district_th=district_th,
+                district_en=district_en,
                 population=_int_or_none(record["population"]),
                 population_year=_int_or_none(record["population_year"]),
                 population_is_estimate=record["population_is_estimate"] == "1",

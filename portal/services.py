@@ -79,6 +79,11 @@ def load_municipalities(*, rows: Iterable[MunicipalityRow]) -> LoadReport:
     }
     Province.objects.bulk_create(new_provinces.values())
     provinces = {province.code: province for province in Province.objects.all()}
+    names = {row.province_code: (row.province_th, row.province_en) for row in rows}
+    renamed = [p for code, p in provinces.items() if code in names and (p.name_th, p.name_en) != names[code]]
+    for province in renamed:
+        province.name_th, province.name_en = names[province.code]
+    Province.objects.bulk_update(renamed, ["name_th", "name_en"])
 
     existing = {municipality.code: municipality for municipality in Municipality.objects.all()}
     to_create: list[Municipality] = []
