@@ -28,6 +28,7 @@ class FrameworkVersion(TimeStampedModel):
     description_th = models.TextField(_("description (Thai)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     defaults = models.JSONField(_("cycle settings it proposes"), default=dict, blank=True)
+    checks = models.JSONField(_("checks across indicators"), default=list, blank=True)
     source_text = models.TextField(_("file it was loaded from"), blank=True)
     derived_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived_versions"

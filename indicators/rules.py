@@ -206,6 +206,27 @@ class AreaSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """A rule across indicators, checked when values are entered: ``at_most`` (the first indicator's value may
+    not exceed the second's) or ``sum_at_most`` (the listed values may not add up to more than ``limit``)."""
+
+    type: str
+    indicators: tuple[str, ...]
+    limit: Decimal | None
+    message_th: str
+    message_en: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "indicators": list(self.indicators),
+            "limit": None if self.limit is None else canonical_number(self.limit),
+            "message_th": self.message_th,
+            "message_en": self.message_en,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class FrameworkSpec:
     """A whole framework file; ``code`` and ``version`` together identify it."""
 
@@ -217,6 +238,7 @@ class FrameworkSpec:
     description_en: str
     settings: CycleSettingsSpec
     areas: tuple[AreaSpec, ...]
+    checks: tuple[CheckSpec, ...] = ()
 
     @property
     def indicators(self) -> tuple[IndicatorSpec, ...]:
@@ -1018,7 +1040,8 @@ def describe_indicator_rule(indicator: IndicatorSpec, *, language: str) -> tuple
 # Framework files
 # ---------------------------------------------------------------------------------------------------------------
 
-_TOP_KEYS: Final = ("framework", "settings", "defaults", "areas")
+_TOP_KEYS: Final = ("framework", "settings", "defaults", "areas", "checks")
+CHECK_TYPES: Final = ("at_most", "sum_at_most")
 _FRAMEWORK_KEYS: Final = ("code", "version", "name_th", "name_en", "description_th", "description_en")
 _SETTINGS_KEYS: Final = ("max_points", "area_score_formula", "completeness_minimum", "tiers", "esc_award_weights")
 _DEFAULTS_KEYS: Final = ("rubric_levels", "compliance_bands")
@@ -1542,6 +1565,61 @@ def _load_yaml(yaml: Any, text: str) -> object:
     return data
 
 
+def _parse_checks(raw: object, areas: tuple[AreaSpec, ...], errors: list[str]) -> tuple[CheckSpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        errors.append(_("checks: must be a list"))
+        return ()
+    quantitative = {
+        item.code for area in areas for item in area.indicators if item.value_type in QUANTITATIVE_VALUE_TYPES
+    }
+    checks = []
+    for position, item in enumerate(raw, start=1):
+        where = _("checks, item {position}").format(position=position)
+        if not isinstance(item, Mapping):
+            errors.append(_("{where}: must be a mapping").format(where=where))
+            continue
+        check_type = item.get("type")
+        if check_type not in CHECK_TYPES:
+            errors.append(
+                _("{where}: unknown check type “{value}” (known: {choices})").format(
+                    where=where, value=check_type, choices=", ".join(CHECK_TYPES)
+                )
+            )
+            continue
+        if check_type == "at_most":
+            codes = (item.get("indicator"), item.get("other"))
+            limit = None
+        else:
+            listed = item.get("indicators")
+            codes = tuple(listed) if isinstance(listed, list) else ()
+            limit = _to_decimal(item.get("limit"))
+            if limit is None:
+                errors.append(_("{where}: “limit” must be a number").format(where=where))
+        if len(codes) < 2 or any(code not in quantitative for code in codes):
+            errors.append(
+                _("{where}: needs at least two number, percent or count indicators of this framework").format(
+                    where=where
+                )
+            )
+            continue
+        message_th, message_en = item.get("message_th"), item.get("message_en")
+        if not _is_text(message_th) or not _is_text(message_en):
+            errors.append(_("{where}: needs message_th and message_en").format(where=where))
+            continue
+        checks.append(
+            CheckSpec(
+                type=check_type,
+                indicators=tuple(codes),
+                limit=limit,
+                message_th=message_th.strip(),
+                message_en=message_en.strip(),
+            )
+        )
+    return tuple(checks)
+
+
 def parse_framework(text: str) -> FrameworkSpec:
     """Parse a framework file (YAML text) into a ``FrameworkSpec``.
 
@@ -1571,9 +1649,11 @@ def parse_framework(text: str) -> FrameworkSpec:
         areas = _parse_areas(data, max_points=max_points, defaults=defaults, errors=errors)
     if settings is not None and areas:
         _check_codes_unique(areas, settings, errors)
+    checks = _parse_checks(data.get("checks"), areas, errors)
     if errors or header is None or settings is None:
         raise FrameworkError(errors)
     return FrameworkSpec(
+        checks=checks,
         code=header.code,
         version=header.version,
         name_th=header.name_th,

@@ -88,6 +88,7 @@ def load_framework(*, text: str) -> FrameworkLoad:
         description_th=spec.description_th,
         description_en=spec.description_en,
         defaults=_settings_as_json(spec),
+        checks=[check.as_json() for check in spec.checks],
         source_text=text,
     )
     areas = Area.objects.bulk_create(
@@ -151,6 +152,7 @@ def copy_framework(*, framework: FrameworkVersion) -> FrameworkVersion:
         description_th=framework.description_th,
         description_en=framework.description_en,
         defaults=framework.defaults,
+        checks=framework.checks,
         source_text="",
         derived_from=framework,
     )

@@ -1114,3 +1114,63 @@ def test_describe_indicator_rule_uses_unit_symbol_and_count_wording() -> None:
     # Assert
     assert rows_th == [("0 วัน", 4), ("1–7 วัน", 3), ("8–30 วัน", 2), ("31–60 วัน", 1), ("มากกว่า 60 วัน", 0)]
     assert rows_en == [("0 days", 4), ("1–7 days", 3), ("8–30 days", 2), ("31–60 days", 1), ("more than 60 days", 0)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checks across indicators
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_parse_framework_reads_checks_across_indicators() -> None:
+    data = _framework()
+    data["checks"] = [
+        {"type": "at_most", "indicator": "CA-02", "other": "CA-01", "message_th": "ข้อความ", "message_en": "Message"},
+        {"type": "sum_at_most", "indicators": ["CA-01", "CA-02"], "limit": 100, "message_th": "ก", "message_en": "A"},
+    ]
+
+    spec = parse_framework(_dump(data))
+
+    assert [check.as_json() for check in spec.checks] == [
+        {
+            "type": "at_most",
+            "indicators": ["CA-02", "CA-01"],
+            "limit": None,
+            "message_th": "ข้อความ",
+            "message_en": "Message",
+        },
+        {"type": "sum_at_most", "indicators": ["CA-01", "CA-02"], "limit": "100", "message_th": "ก", "message_en": "A"},
+    ]
+
+
+def test_parse_framework_2024_file_checks_recycled_waste_against_diverted_waste() -> None:
+    spec = parse_framework((FRAMEWORKS / "esc-2024.yaml").read_text(encoding="utf-8"))
+
+    assert [(check.type, check.indicators) for check in spec.checks] == [("at_most", ("CL-04", "CE-01"))]
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        ({"type": "bigger", "indicator": "CA-01", "other": "CA-02"}, "checks, item 1: unknown check type “bigger”"),
+        (
+            {"type": "at_most", "indicator": "CA-01", "other": "GOV-01", "message_th": "ก", "message_en": "A"},
+            "checks, item 1: needs at least two number, percent or count indicators of this framework",
+        ),
+        (
+            {"type": "at_most", "indicator": "CA-01", "other": "CA-02"},
+            "checks, item 1: needs message_th and message_en",
+        ),
+        (
+            {"type": "sum_at_most", "indicators": ["CA-01", "CA-02"], "message_th": "ก", "message_en": "A"},
+            "checks, item 1: “limit” must be a number",
+        ),
+    ],
+)
+def test_parse_framework_refuses_a_bad_check(check: dict[str, Any], message: str) -> None:
+    data = _framework()
+    data["checks"] = [check]
+
+    errors = _errors(data)
+
+    assert len(errors) == 1
+    assert errors[0].startswith(message)
