@@ -1,0 +1,53 @@
+"""Who may act on applications. Visibility lives in selectors (outside it: 404); these say 403."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from applications.enums import ApplicationStatus
+from applications.models import Application
+from indicators.models import AwardCycle
+from indicators.selectors import deadline_for
+from portal.enums import MUNICIPAL_ROLES, Role
+from portal.models import Municipality, User
+
+
+def is_before_deadline(cycle: AwardCycle, municipality: Municipality) -> bool:
+    deadline = deadline_for(cycle, municipality)
+    return deadline is None or timezone.now() <= deadline
+
+
+def can_start_application(user: User, cycle: AwardCycle) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role not in MUNICIPAL_ROLES:
+        return False
+    if not cycle.is_open_for_submissions:
+        return False
+    return is_before_deadline(cycle, user.municipality)
+
+
+def can_edit_application(user: User, application: Application) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role not in MUNICIPAL_ROLES:
+        return False
+    if user.municipality_id != application.municipality_id:
+        return False
+    if application.status != ApplicationStatus.DRAFT:
+        return False
+    return is_before_deadline(application.cycle, application.municipality)
+
+
+def can_submit_application(user: User, application: Application) -> bool:
+    if not can_edit_application(user, application):
+        return False
+    return user.role == Role.SIGNATORY
+
+
+def can_reopen_application(user: User, application: Application) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role != Role.ADMIN:
+        return False
+    return application.status == ApplicationStatus.SUBMITTED

@@ -1,0 +1,152 @@
+"""Reads of applications, scoped to the user, with a constant number of queries per page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from applications.enums import ApplicationStatus
+from applications.models import Application, Evidence, IndicatorValue, ValueChange
+from indicators.enums import AreaKind, Track
+from indicators.models import Area, AwardCycle, Indicator, SizeClass
+from portal.enums import MUNICIPAL_ROLES, Role
+from portal.models import ReviewerConflict, User
+
+
+def applications_visible_to(user: User) -> QuerySet[Application]:
+    """Admins see every application; officers their municipality's; reviewers every submitted application
+    except those of municipalities or provinces they declared a conflict with."""
+    applications = Application.objects.select_related("cycle__framework", "municipality__province", "size_class")
+    if not user.is_authenticated:
+        return applications.none()
+    if user.role == Role.ADMIN:
+        return applications
+    if user.role in MUNICIPAL_ROLES:
+        return applications.filter(municipality_id=user.municipality_id)
+    if user.role == Role.REVIEWER:
+        conflicts = ReviewerConflict.objects.filter(reviewer=user)
+        return applications.exclude(status=ApplicationStatus.DRAFT).exclude(
+            Q(municipality__in=conflicts.exclude(municipality=None).values("municipality"))
+            | Q(municipality__province__in=conflicts.exclude(province=None).values("province"))
+        )
+    return applications.none()
+
+
+def applicable_areas(application: Application) -> QuerySet[Area]:
+    """ESC Award: every area of the framework. Certificate: its category and the governance area."""
+    areas = Area.objects.filter(framework_id=application.cycle.framework_id).order_by("position")
+    if application.track == Track.CERTIFICATE:
+        areas = areas.filter(Q(code=application.category_code) | Q(kind=AreaKind.GOVERNANCE))
+    return areas
+
+
+def applicable_indicators(application: Application) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(area__in=applicable_areas(application))
+        .select_related("area")
+        .order_by("area__position", "position")
+    )
+
+
+def size_class_for(cycle: AwardCycle, population: int | None) -> SizeClass | None:
+    if population is None:
+        return None
+    for size in cycle.size_classes.all():
+        if size.contains(population):
+            return size
+    return None
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    value: IndicatorValue | None
+    evidence: list[Evidence]
+
+
+@dataclass
+class Section:
+    area: Area
+    rows: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows if row.value is not None and row.value.is_answered)
+
+    @property
+    def applicable(self) -> int:
+        return len(self.rows)
+
+
+def application_sections(application: Application) -> list[Section]:
+    """The form: one section per applicable area, one row per indicator with its value and evidence (3 queries)."""
+    areas = list(
+        applicable_areas(application).prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+        )
+    )
+    values = {value.indicator_id: value for value in application.values.select_related("updated_by")}
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for item in application.evidence.all():
+        evidence[item.indicator_id].append(item)
+    return [
+        Section(
+            area=area,
+            rows=[
+                IndicatorRow(indicator, values.get(indicator.pk), evidence[indicator.pk])
+                for indicator in area.indicators.all()
+            ],
+        )
+        for area in areas
+    ]
+
+
+def completeness(sections: list[Section]) -> tuple[int, int]:
+    answered = sum(section.answered for section in sections)
+    applicable = sum(section.applicable for section in sections)
+    return answered, applicable
+
+
+def value_history(application: Application, indicator: Indicator | None = None) -> QuerySet[ValueChange]:
+    changes = application.changes.select_related("indicator", "changed_by")
+    if indicator is not None:
+        changes = changes.filter(indicator=indicator)
+    return changes
+
+
+def numbers_by_code(application: Application) -> dict[str, Decimal | None]:
+    return dict(application.values.values_list("indicator__code", "number"))
+
+
+def previous_application(application: Application) -> Application | None:
+    """The same municipality's application on the same track and category in the cycle this one was cloned from."""
+    previous_cycle_id = application.cycle.previous_id
+    if previous_cycle_id is None:
+        return None
+    return Application.objects.filter(
+        cycle_id=previous_cycle_id,
+        municipality_id=application.municipality_id,
+        track=application.track,
+        category_code=application.category_code,
+    ).first()
+
+
+def peer_numbers(application: Application, indicator: Indicator) -> list[Decimal]:
+    """Values of the same indicator from other applications of the same cycle and size class."""
+    return list(
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            application__cycle_id=application.cycle_id,
+            application__size_class_id=application.size_class_id,
+            number__isnull=False,
+        )
+        .exclude(application_id=application.pk)
+        .values_list("number", flat=True)
+    )
+
+
+def open_cycles_for(user: User) -> QuerySet[AwardCycle]:
+    return AwardCycle.objects.filter(phase="call_open").order_by("-reference_year")

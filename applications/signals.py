@@ -1,0 +1,10 @@
+"""What applications announce; scoring (a higher app) listens. Each is sent after the transaction commits.
+
+kwargs: application_id (int).
+"""
+
+from django.dispatch import Signal
+
+application_submitted = Signal()
+application_reopened = Signal()
+application_values_changed = Signal()
