@@ -63,7 +63,7 @@ class OfficerRegistrationForm(PortalFormMixin, forms.Form):
             attrs={
                 "autocomplete": "off",
                 "hx-get": reverse_lazy("portal:municipality-search"),
-                "hx-trigger": "input changed delay:250ms, focus",
+                "hx-trigger": "input changed delay:250ms",
                 "hx-target": "#municipality-results",
                 "hx-swap": "innerHTML",
                 "role": "combobox",

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -38,3 +39,13 @@ class ThaiFirstLocaleMiddleware:
         if saved in self.supported:
             return saved
         return settings.LANGUAGE_CODE
+
+
+class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Default deny. A page goes to the log-in page; a background (htmx) request gets 401, so the page can say the
+    session expired and keep what the officer typed, instead of swapping in the log-in page."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable[..., HttpResponse]) -> HttpResponse:
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponse(status=401, headers={"HX-Trigger": "session-expired"})
+        return super().handle_no_permission(request, view_func)

@@ -138,7 +138,7 @@ def correct_municipality(
             )
         )
     if corrections:
-        if "population" in changes:
+        if any(correction.field == "population" for correction in corrections):
             municipality.population_is_estimate = False
         municipality.full_clean()
         municipality.save()
@@ -153,6 +153,13 @@ def _check_letter(letter: UploadedFile) -> None:
         )
     if sniff_type(letter) != PDF:
         raise ValidationError({"authorisation_letter": _("The authorisation letter must be a PDF file.")})
+
+
+def _validate_new_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
 
 
 def _check_email_free(email: str) -> None:
@@ -188,7 +195,7 @@ def register_officer(
         raise ValidationError({"email": _("A request with this e-mail address is already waiting. Check your e-mail.")})
     if requested_role not in MUNICIPAL_ROLES:
         raise ValidationError({"requested_role": _("Choose editor or signatory.")})
-    validate_password(password, User(email=email, full_name=full_name))
+    _validate_new_password(password, User(email=email, full_name=full_name))
     _check_letter(authorisation_letter)
     registration = OfficerRegistration(
         email=email,
@@ -368,7 +375,7 @@ def accept_invitation(*, token: str, full_name: str, position: str, phone: str, 
         role=Role.EDITOR,
         municipality=invitation.municipality,
     )
-    validate_password(password, user)
+    _validate_new_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

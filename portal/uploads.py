@@ -66,5 +66,6 @@ def sanitise_filename(name: str, *, file_type: str | None = None, max_length: in
     if not dot:
         stem, extension = base, ""
     stem = _UNSAFE.sub("_", stem).strip(" ._") or "file"
-    extension = TYPE_EXTENSIONS[file_type] if file_type else (f".{_UNSAFE.sub('', extension)}" if extension else "")
+    cleaned = f".{_UNSAFE.sub('', extension)[:10]}" if extension else ""
+    extension = TYPE_EXTENSIONS[file_type] if file_type else cleaned
     return f"{stem[: max_length - len(extension)]}{extension}"

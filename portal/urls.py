@@ -48,4 +48,5 @@ urlpatterns = [
     ),
     path("", include("portal.identity_urls")),
     path("", include("indicators.urls")),
+    path("", include("applications.urls")),
 ]

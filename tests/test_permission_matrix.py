@@ -3,6 +3,7 @@ exist (404), and who is sent to log in. A URL that appears without a row here fa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,11 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from applications.enums import ApplicationStatus, ImportStatus
+from applications.models import Application, Evidence, ImportRun, IndicatorValue
+from applications.services import start_application
 from indicators.enums import CyclePhase
 from portal.enums import RegistrationStatus, Role
 from portal.models import OfficerRegistration, ReviewerConflict
@@ -48,6 +53,9 @@ def logged_in(status: int) -> tuple[int | str, ...]:
 
 
 ADMIN_ONLY_PAGE = (LOGIN, 403, 403, 403, 403, 200)
+# A draft of municipality A: its officers and admins read it; reviewers see no drafts; B's officer gets 404.
+APPLICATION_READ = (LOGIN, 200, 404, 200, 404, 200)
+APPLICATION_EDIT = (LOGIN, 200, 404, 200, 404, 403)
 ADMIN_ONLY_ACTION = (LOGIN, 403, 403, 403, 403, 302)
 
 MATRIX: dict[str, Row] = {
@@ -128,6 +136,63 @@ MATRIX: dict[str, Row] = {
     "indicators:indicator-update": Row(
         ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["cycle"].framework.indicators.first().pk}
     ),
+    # Applications: a draft of municipality A, and a submitted one of A for the receipt and reopening
+    "applications:list": Row(logged_in(200)),
+    "applications:start": Row(
+        (LOGIN, 302, 302, 302, 403, 403),
+        kwargs=lambda w: {"cycle_code": w.objects["cycle"].code},
+        method="post",
+        data=lambda w: {"track": "esc_award"},
+    ),
+    "applications:detail": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "applications:profile-save": Row(
+        APPLICATION_EDIT,
+        kwargs=lambda w: {"pk": w.objects["draft"].pk},
+        method="post",
+        data=lambda w: {"field": "households", "value": "20000"},
+    ),
+    "applications:value-save": Row(
+        APPLICATION_EDIT,
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "code": "CA-01"},
+        method="post",
+        data=lambda w: {"value": "88"},
+    ),
+    "applications:value-confirm": Row(
+        (LOGIN, 302, 404, 302, 404, 403), kwargs=lambda w: {"pk": w.objects["draft"].pk, "code": "CA-01"}, method="post"
+    ),
+    "applications:evidence-upload": Row(
+        APPLICATION_EDIT, kwargs=lambda w: {"pk": w.objects["draft"].pk, "code": "CA-01"}, method="post"
+    ),
+    "applications:evidence-file": Row(
+        APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk, "evidence_id": w.objects["evidence"].pk}
+    ),
+    "applications:evidence-delete": Row(
+        APPLICATION_EDIT,
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "evidence_id": w.objects["evidence"].pk},
+        method="post",
+    ),
+    "applications:prefill": Row(
+        (LOGIN, 302, 404, 302, 404, 403), kwargs=lambda w: {"pk": w.objects["draft"].pk}, method="post"
+    ),
+    "applications:submit": Row((LOGIN, 403, 404, 200, 404, 403), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "applications:receipt": Row((LOGIN, 200, 404, 200, 200, 200), kwargs=lambda w: {"pk": w.objects["submitted"].pk}),
+    "applications:reopen": Row(
+        (LOGIN, 403, 404, 403, 403, 302),
+        kwargs=lambda w: {"pk": w.objects["submitted"].pk},
+        method="post",
+        data=lambda w: {"reason": "แก้ไขข้อมูล CA-02"},
+    ),
+    "applications:history": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "applications:excel-template": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "applications:excel-import": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "applications:excel-import-run": Row(
+        APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk, "run_id": w.objects["import_run"].pk}
+    ),
+    "applications:excel-import-apply": Row(
+        (LOGIN, 302, 404, 302, 404, 403),
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "run_id": w.objects["import_run"].pk},
+        method="post",
+    ),
 }
 
 
@@ -180,8 +245,46 @@ def world(cast) -> World:
     conflict = ReviewerConflict.objects.create(
         reviewer=cast.reviewer, municipality=cast.municipality_b, reason="เคยทำงานที่นี่"
     )
-    cycle = make_cycle(code="esc-matrix", phase=CyclePhase.CALL_OPEN)
-    return World(cast=cast, objects={"registration": registration, "conflict": conflict, "cycle": cycle})
+    cycle = make_cycle(
+        code="esc-matrix", phase=CyclePhase.CALL_OPEN, submission_deadline=timezone.now() + dt.timedelta(days=30)
+    )
+    draft = start_application(
+        cycle=cycle, municipality=cast.municipality_a, track="esc_award", category_code="", by=cast.editor_a
+    )
+    indicator = cycle.framework.indicators.get(code="CA-01")
+    IndicatorValue.objects.create(application=draft, indicator=indicator, number=88, is_copied=True)
+    evidence = Evidence(
+        application=draft,
+        indicator=indicator,
+        name="aqi.pdf",
+        file_type="pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=cast.editor_a,
+    )
+    evidence.file.save("aqi.pdf", ContentFile(MINIMAL_PDF), save=False)
+    evidence.save()
+    submitted = start_application(
+        cycle=cycle, municipality=cast.municipality_a, track="certificate", category_code="CA", by=cast.editor_a
+    )
+    Application.objects.filter(pk=submitted.pk).update(
+        status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now(), receipt_sha256="f" * 64
+    )
+    import_run = ImportRun.objects.create(
+        application=draft, name="values.xlsx", sha256="0" * 64, status=ImportStatus.CHECKED, created_by=cast.editor_a
+    )
+    return World(
+        cast=cast,
+        objects={
+            "registration": registration,
+            "conflict": conflict,
+            "cycle": cycle,
+            "draft": draft,
+            "submitted": submitted,
+            "evidence": evidence,
+            "import_run": import_run,
+        },
+    )
 
 
 @pytest.mark.parametrize("role", CAST_ROLES)

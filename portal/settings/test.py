@@ -14,12 +14,13 @@ REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        # A database of its own, so clearing the cache in a test never drops queued Celery tasks.
+        "LOCATION": env("TEST_CACHE_URL", default="redis://127.0.0.1:6379/14"),
     }
 }
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_TASK_DEFAULT_QUEUE = "portal-test"
+CELERY_TASK_DEFAULT_QUEUE = f"portal-test{os.environ.get('PYTEST_XDIST_WORKER', '')}"
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

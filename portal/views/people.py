@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView, FormView, ListView
 
 from portal.enums import RegistrationStatus, Role
@@ -74,6 +76,7 @@ class RegistrationDetailView(UserManagerMixin, DetailView):
         )
 
 
+@method_decorator(xframe_options_sameorigin, name="dispatch")
 class RegistrationLetterView(UserManagerMixin, View):
     """The authorisation letter, shown inline, only to admins (files are never served by URL)."""
 

@@ -23,3 +23,116 @@ document.addEventListener("keydown", (event) => {
   const results = box && box.querySelector(".municipality-results");
   if (results) results.innerHTML = "";
 });
+
+// ---- Application form: autosave state per field and per page ------------------------------------------------
+function updateProgressBars(root) {
+  (root || document).querySelectorAll(".progress-bar[data-percent]").forEach((bar) => {
+    bar.style.width = `${bar.dataset.percent}%`;
+  });
+}
+
+function pageStatus() {
+  const status = document.getElementById("page-status");
+  if (!status) return;
+  const states = [...document.querySelectorAll(".field-status")].map((element) =>
+    element.classList.contains("htmx-request") ? "saving" : element.dataset.state,
+  );
+  const text = status.dataset;
+  if (states.includes("saving")) {
+    status.dataset.state = "saving";
+    status.textContent = text.saving || status.textContent;
+  } else if (states.some((state) => ["invalid", "conflict", "failed"].includes(state))) {
+    status.dataset.state = "problem";
+    status.textContent = text.problem || status.textContent;
+  } else {
+    status.dataset.state = "saved";
+    status.textContent = text.saved || status.textContent;
+  }
+}
+
+function statusFor(form) {
+  const selector = form.getAttribute("hx-indicator");
+  return selector ? document.querySelector(selector) : null;
+}
+
+function markFailed(form, message) {
+  const status = statusFor(form);
+  if (!status) return;
+  status.dataset.state = "failed";
+  status.classList.remove("htmx-request");
+  const idle = status.querySelector(".when-idle");
+  if (idle) {
+    idle.textContent = message;
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "btn btn-sm btn-link p-0 ms-2";
+    retry.textContent = status.closest("[data-retry-label]")?.dataset.retryLabel || document.body.dataset.retryLabel || "↻";
+    retry.addEventListener("click", () => htmx.trigger(form, "change"));
+    idle.appendChild(retry);
+  }
+  pageStatus();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  updateProgressBars();
+  pageStatus();
+});
+document.addEventListener("htmx:beforeRequest", () => setTimeout(pageStatus));
+document.addEventListener("htmx:afterSettle", (event) => {
+  updateProgressBars();
+  pageStatus();
+});
+document.addEventListener("htmx:sendError", (event) => {
+  const form = event.detail.elt.closest("form.autosave");
+  if (form) markFailed(form, document.body.dataset.failedText || "✗");
+});
+document.addEventListener("htmx:responseError", (event) => {
+  const form = event.detail.elt.closest("form.autosave");
+  if (!form) return;
+  if (event.detail.xhr.status === 401) {
+    document.getElementById("session-expired")?.classList.remove("d-none");
+  }
+  markFailed(form, document.body.dataset.failedText || "✗");
+});
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-action]");
+  if (!button) return;
+  const action = button.dataset.action;
+  if (action === "retry-all") {
+    document.getElementById("session-expired")?.classList.add("d-none");
+    document.querySelectorAll(".field-status[data-state=failed]").forEach((status) => {
+      const form = document.querySelector(`form[hx-indicator="#${status.id}"]`);
+      if (form) htmx.trigger(form, "change");
+    });
+  }
+  if (action === "keep-mine" || action === "take-theirs") {
+    const code = button.dataset.code;
+    const form = document.querySelector(`form[hx-indicator="#status-${code}"]`);
+    const conflict = button.closest(".conflict");
+    if (action === "take-theirs" && form && conflict) {
+      const field = form.querySelector(`[name="${conflict.dataset.field}"]:not([type=radio])`);
+      if (field) field.value = conflict.dataset.theirs;
+      form.querySelectorAll(`[type=radio][name="${conflict.dataset.field}"]`).forEach((radio) => {
+        radio.checked = radio.value === conflict.dataset.theirs;
+      });
+      conflict.remove();
+      const status = statusFor(form);
+      if (status) status.dataset.state = "saved";
+      pageStatus();
+    }
+    if (action === "keep-mine" && form) {
+      conflict?.remove();
+      htmx.trigger(form, "change");
+    }
+  }
+});
+// A submit button sends its form once: a double click does not submit twice (the server also refuses a replay).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("[data-submit-once]")) return;
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+});

@@ -28,7 +28,8 @@ def test_celery_configuration_is_json_acks_late_with_time_limits():
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert app.conf.task_always_eager is False
-    assert app.conf.task_default_queue == "portal-test"
+    assert app.conf.task_default_queue == settings.CELERY_TASK_DEFAULT_QUEUE
+    assert app.conf.task_default_queue.startswith("portal-test")
     assert app.conf.broker_url == settings.REDIS_URL
 
 

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from applications.views import entry, excel
+
+app_name = "applications"
+
+urlpatterns = [
+    path("applications/", entry.ApplicationListView.as_view(), name="list"),
+    path("applications/start/<slug:cycle_code>/", entry.ApplicationStartView.as_view(), name="start"),
+    path("applications/<int:pk>/", entry.ApplicationDetailView.as_view(), name="detail"),
+    path("applications/<int:pk>/profile/", entry.ProfileSaveView.as_view(), name="profile-save"),
+    path("applications/<int:pk>/values/<str:code>/", entry.ValueSaveView.as_view(), name="value-save"),
+    path("applications/<int:pk>/values/<str:code>/confirm/", entry.ValueConfirmView.as_view(), name="value-confirm"),
+    path("applications/<int:pk>/evidence/<str:code>/", entry.EvidenceUploadView.as_view(), name="evidence-upload"),
+    path("applications/<int:pk>/files/<int:evidence_id>/", entry.EvidenceDownloadView.as_view(), name="evidence-file"),
+    path(
+        "applications/<int:pk>/files/<int:evidence_id>/delete/",
+        entry.EvidenceDeleteView.as_view(),
+        name="evidence-delete",
+    ),
+    path("applications/<int:pk>/prefill/", entry.PrefillView.as_view(), name="prefill"),
+    path("applications/<int:pk>/submit/", entry.SubmitView.as_view(), name="submit"),
+    path("applications/<int:pk>/receipt/", entry.ReceiptView.as_view(), name="receipt"),
+    path("applications/<int:pk>/reopen/", entry.ReopenView.as_view(), name="reopen"),
+    path("applications/<int:pk>/history/", entry.HistoryView.as_view(), name="history"),
+    # Excel round-trip
+    path("applications/<int:pk>/excel/template/", excel.TemplateDownloadView.as_view(), name="excel-template"),
+    path("applications/<int:pk>/excel/import/", excel.ImportView.as_view(), name="excel-import"),
+    path("applications/<int:pk>/excel/import/<int:run_id>/", excel.ImportRunView.as_view(), name="excel-import-run"),
+    path(
+        "applications/<int:pk>/excel/import/<int:run_id>/apply/",
+        excel.ImportApplyView.as_view(),
+        name="excel-import-apply",
+    ),
+]
