@@ -39,6 +39,7 @@ from portal.uploads import JPEG, PDF, PNG, XLSX, sanitise_filename, sha256_of, s
 EVIDENCE_TYPES = (PDF, JPEG, PNG, XLSX)
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 VALUE_FIELDS = ("number", "flag", "level", "text", "period", "source", "comment")
+TEXT_LIMITS = {"period": 100, "source": 300, "text": 5000, "comment": 2000}
 
 
 class StaleValueError(Exception):
@@ -94,7 +95,7 @@ def start_application(
     return application
 
 
-def _rules(indicator: Indicator, application: Application) -> IndicatorRules:
+def indicator_rules(indicator: Indicator, application: Application) -> IndicatorRules:
     return IndicatorRules(
         code=indicator.code,
         value_type=indicator.value_type,
@@ -122,7 +123,7 @@ class SaveResult:
     check_errors: list[str] = field(default_factory=list)
 
 
-def _ensure_editable(application: Application) -> None:
+def ensure_editable(application: Application) -> None:
     if application.status != ApplicationStatus.DRAFT:
         raise ValidationError(_("This application is submitted and locked."), code="locked")
     if not is_before_deadline(application.cycle, application.municipality):
@@ -147,7 +148,7 @@ def save_value(
     carries their value and nothing is saved (no lost update). An invalid value raises ValidationError and
     nothing is saved. Warnings (outliers) and failed checks across indicators are returned, not raised.
     """
-    _ensure_editable(application)
+    ensure_editable(application)
     value, _created = IndicatorValue.objects.select_for_update().get_or_create(
         application=application, indicator=indicator
     )
@@ -156,13 +157,19 @@ def save_value(
     new = {name: getattr(value, name) for name in VALUE_FIELDS}
     if "value" in changes:
         try:
-            parsed = parse_value(_rules(indicator, application), changes["value"])
+            parsed = parse_value(indicator_rules(indicator, application), changes["value"])
         except InvalidValueError as error:
             raise ValidationError({"value": str(error)}, code="invalid") from error
         new["number"], new["flag"], new["level"] = parsed.number, parsed.flag, parsed.level
     for name in ("text", "period", "source", "comment"):
         if name in changes:
             new[name] = changes[name].strip()
+    for name, limit in TEXT_LIMITS.items():
+        if len(new[name]) > limit:
+            raise ValidationError(
+                {name: _("At most {limit} characters (now {length}).").format(limit=limit, length=len(new[name]))},
+                code="too_long",
+            )
     history = [
         ValueChange(
             application=application,
@@ -238,7 +245,7 @@ def save_profile(
 
     The size class follows the declared population. Raises StaleValueError or ValidationError as save_value.
     """
-    _ensure_editable(application)
+    ensure_editable(application)
     current = Application.objects.select_for_update().get(pk=application.pk)
     if expected_version is not None and current.profile_version != expected_version:
         raise StaleValueError(current, next(iter(changes), "population"))
@@ -272,7 +279,7 @@ def save_profile(
 @transaction.atomic
 def upload_evidence(*, application: Application, indicator: Indicator, file: UploadedFile, by: User) -> Evidence:
     """Attach a PDF, JPEG, PNG or XLSX (type read from the content) of at most 20 MB to one indicator."""
-    _ensure_editable(application)
+    ensure_editable(application)
     if file.size is not None and file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(_("The file is larger than 20 MB."), code="too_large")
     file_type = sniff_type(file)
@@ -305,7 +312,7 @@ def upload_evidence(*, application: Application, indicator: Indicator, file: Upl
 
 @transaction.atomic
 def delete_evidence(*, evidence: Evidence, by: User) -> None:
-    _ensure_editable(evidence.application)
+    ensure_editable(evidence.application)
     ValueChange.objects.create(
         application=evidence.application,
         indicator=evidence.indicator,
@@ -412,7 +419,7 @@ def submit_application(*, application: Application, by: User, confirmed_digest: 
     )
     if application.status == ApplicationStatus.SUBMITTED and application.receipt_sha256 == confirmed_digest:
         return application
-    _ensure_editable(application)
+    ensure_editable(application)
     if by.role != Role.SIGNATORY or by.municipality_id != application.municipality_id:
         raise ValidationError(_("Only the municipality's signatory can submit."), code="not_signatory")
     digest = receipt_digest(application)
@@ -481,7 +488,7 @@ def prefill_from_previous(*, application: Application, by: User) -> int:
 
     Returns how many values were copied. A copied value blocks submission until the officer confirms or changes it.
     """
-    _ensure_editable(application)
+    ensure_editable(application)
     previous = previous_application(application)
     if previous is None:
         raise ValidationError(_("There is no application of your municipality in the previous cycle."), code="none")
@@ -513,7 +520,7 @@ def prefill_from_previous(*, application: Application, by: User) -> int:
 
 @transaction.atomic
 def confirm_copied_value(*, value: IndicatorValue, by: User) -> IndicatorValue:
-    _ensure_editable(value.application)
+    ensure_editable(value.application)
     if value.is_copied:
         value.is_copied = False
         value.version += 1

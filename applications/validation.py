@@ -10,6 +10,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# What IndicatorValue.number can hold: 12 digits before the point, 4 after.
+LARGEST = Decimal("1e12")
+PLACES = Decimal("0.0001")
 YES = {"yes", "y", "true", "1", "มี", "ใช่"}
 NO = {"no", "n", "false", "0", "ไม่มี", "ไม่ใช่"}
 
@@ -47,7 +50,9 @@ def parse_decimal(raw: str) -> Decimal | None:
         raise InvalidValueError(_("Enter a number, e.g. 12.5")) from error
     if not number.is_finite():
         raise InvalidValueError(_("Enter a number, e.g. 12.5"))
-    return number
+    if abs(number) >= LARGEST:
+        raise InvalidValueError(_("The number is too large."))
+    return number.quantize(PLACES).normalize() if number != number.quantize(PLACES) else number
 
 
 def _parse_yes_no(raw: str) -> Parsed:
