@@ -42,6 +42,7 @@ class Row:
     kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
     method: str = "get"
     data: Callable[[World], dict[str, Any]] = lambda world: {}
+    content_type: str | None = None
 
 
 def everyone(status: int) -> tuple[int, ...]:
@@ -182,6 +183,14 @@ MATRIX: dict[str, Row] = {
         method="post",
         data=lambda w: {"reason": "แก้ไขข้อมูล CA-02"},
     ),
+    "applications:api-detail": Row((403, 200, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "applications:api-value": Row(
+        (403, 200, 404, 200, 404, 403),
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "code": "CA-02"},
+        method="put",
+        data=lambda w: {"value": "12"},
+        content_type="application/json",
+    ),
     "applications:history": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-template": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-import": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
@@ -296,7 +305,8 @@ def test_permission_matrix(client, world, name, role):
         client.force_login(user)
     url = reverse(name, kwargs=row.kwargs(world))
 
-    response = getattr(client, row.method)(url, row.data(world))
+    extra = {"content_type": row.content_type} if row.content_type else {}
+    response = getattr(client, row.method)(url, row.data(world), **extra)
     response.close()  # a streamed file (the letter) is closed here, as a server would
 
     expected = row.statuses[CAST_ROLES.index(role)]
