@@ -1,0 +1,337 @@
+"""The scoring engine: framework rules and an application's values in, explained scores out.
+
+Pure Python: no Django, no I/O, no clock. Decimal throughout, quantised to 0.01 where a score is reported.
+Explanations are written in Thai and English here (not through gettext) so that a packet in one language can be
+rendered while the page is in the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CERTIFICATE = "certificate"
+ESC_AWARD = "esc_award"
+GOVERNANCE = "governance"
+
+Value = Decimal | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRule:
+    """One indicator as the engine needs it. `rule` is the normalised rule of the framework file format."""
+
+    code: str
+    area: str
+    value_type: str
+    weight: Decimal
+    rule: Mapping[str, Any]
+    unit_th: str = ""
+    unit_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRule:
+    code: str
+    kind: str  # "category" or "governance"
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    min_score: Decimal
+    code: str
+    label_th: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    max_points: int = 4
+    completeness_minimum: Decimal = Decimal("0.8")
+    tiers: tuple[Tier, ...] = ()
+    core_weight: Decimal = Decimal("0.8")
+    governance_weight: Decimal = Decimal("0.2")
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    areas: tuple[AreaRule, ...]
+    indicators: tuple[IndicatorRule, ...]
+    settings: Settings
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorScore:
+    code: str
+    area: str
+    points: Decimal | None  # None: not scored (text)
+    max_points: int
+    weight: Decimal
+    missing: bool
+    explanation_th: str
+    explanation_en: str
+    next_points: Decimal | None = None  # the next level up, if any
+    next_condition_th: str = ""  # what the value must be to reach it
+    next_condition_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AreaScore:
+    code: str
+    score: Decimal  # 0..100
+    answered: int
+    applicable: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    indicators: tuple[IndicatorScore, ...]
+    areas: tuple[AreaScore, ...]
+    total: Decimal  # 0..100
+    completeness: Decimal  # 0..1
+    tier: str
+    ranked: bool  # completeness reaches the cycle's minimum
+
+    def area(self, code: str) -> AreaScore | None:
+        return next((area for area in self.areas if area.code == code), None)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# One indicator
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    points: Decimal
+    condition_th: str
+    condition_en: str
+    next_points: Decimal | None = None
+    next_th: str = ""
+    next_en: str = ""
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _amount(value: Decimal, unit: str) -> str:
+    return f"{_number(value)} {unit}".rstrip()
+
+
+def _steps(item: IndicatorRule, value: Decimal, steps: Sequence[Mapping[str, Any]], *, key: str) -> _Outcome:
+    """Thresholds and compliance bands, listed best first: the first step the value reaches gives its points.
+
+    key "min": higher is better (value ≥ min); key "max": lower is better (value ≤ max, the last max open).
+    """
+    higher = key == "min"
+    sign = "≥" if higher else "≤"
+    th, en = item.unit_th, item.unit_en
+    reached = next(
+        (
+            index
+            for index, step in enumerate(steps)
+            if step[key] is None or (value >= Decimal(step[key]) if higher else value <= Decimal(step[key]))
+        ),
+        None,
+    )
+    if reached is None:  # below the last minimum
+        last = Decimal(steps[-1][key])
+        outcome = _Outcome(
+            ZERO, f"{_amount(value, th)} < {_amount(last, th)}", f"{_amount(value, en)} < {_amount(last, en)}"
+        )
+        reached = len(steps)
+    elif steps[reached][key] is None:  # the open-ended last level of a lower-is-better rule
+        previous = Decimal(steps[reached - 1][key])
+        outcome = _Outcome(
+            Decimal(steps[reached]["points"]),
+            f"{_amount(value, th)} > {_amount(previous, th)}",
+            f"{_amount(value, en)} > {_amount(previous, en)}",
+        )
+    else:
+        limit = Decimal(steps[reached][key])
+        outcome = _Outcome(
+            Decimal(steps[reached]["points"]),
+            f"{_amount(value, th)} {sign} {_amount(limit, th)}",
+            f"{_amount(value, en)} {sign} {_amount(limit, en)}",
+        )
+    better = next((step for step in reversed(steps[:reached]) if Decimal(step["points"]) > outcome.points), None)
+    if better is None:
+        return outcome
+    limit = Decimal(better[key])
+    return _Outcome(
+        outcome.points,
+        outcome.condition_th,
+        outcome.condition_en,
+        Decimal(better["points"]),
+        f"{sign} {_amount(limit, th)}",
+        f"{sign} {_amount(limit, en)}",
+    )
+
+
+def _linear(item: IndicatorRule, value: Decimal, max_points: int) -> _Outcome:
+    floor, target = Decimal(item.rule["floor"]), Decimal(item.rule["target"])
+    top = Decimal(item.rule.get("max_points", max_points))
+    share = min(max((value - floor) / (target - floor), ZERO), Decimal(1))
+    points = (top * share).quantize(CENT, rounding=ROUND_HALF_UP)
+    scale = f"({_number(floor)} → 0, {_number(target)} → {_number(top)})"
+    outcome = _Outcome(points, f"{_amount(value, item.unit_th)} {scale}", f"{_amount(value, item.unit_en)} {scale}")
+    if points >= top:
+        return outcome
+    sign = "≥" if target > floor else "≤"
+    return _Outcome(
+        points,
+        outcome.condition_th,
+        outcome.condition_en,
+        top,
+        f"{sign} {_amount(target, item.unit_th)}",
+        f"{sign} {_amount(target, item.unit_en)}",
+    )
+
+
+def _yes_no(item: IndicatorRule, value: bool) -> _Outcome:
+    yes, no = Decimal(item.rule["yes_points"]), Decimal(item.rule["no_points"])
+    if value:
+        return _Outcome(yes, "มี", "yes")
+    return _Outcome(no, "ไม่มี", "no", yes if yes > no else None, "มี" if yes > no else "", "yes" if yes > no else "")
+
+
+def _rubric(value: Decimal, max_points: int) -> _Outcome:
+    level = min(max(value.to_integral_value(), ZERO), Decimal(max_points))
+    outcome = _Outcome(level, f"ระดับ {_number(level)}", f"level {_number(level)}")
+    if level >= max_points:
+        return outcome
+    following = level + 1
+    return _Outcome(
+        level, outcome.condition_th, outcome.condition_en, following, f"ระดับ {following}", f"level {following}"
+    )
+
+
+def _outcome(item: IndicatorRule, value: Decimal | bool, max_points: int) -> _Outcome:
+    rule_type = item.rule["type"]
+    if rule_type == "yes_no":
+        return _yes_no(item, bool(value))
+    number = Decimal(value)
+    if rule_type == "rubric":
+        return _rubric(number, max_points)
+    if rule_type == "linear":
+        return _linear(item, number, max_points)
+    if rule_type == "compliance":
+        return _steps(item, number, item.rule["bands"], key="min")
+    key = "max" if item.rule.get("direction") == "lower_better" else "min"
+    return _steps(item, number, item.rule["levels"], key=key)
+
+
+def score_indicator(item: IndicatorRule, value: Value, *, max_points: int = 4) -> IndicatorScore:
+    """Points for one indicator under its rule, with a one-line explanation in Thai and English.
+
+    A missing value scores 0 and is flagged; a text indicator is not scored (points None).
+    """
+    if item.rule["type"] == "text":
+        return IndicatorScore(
+            item.code, item.area, None, max_points, item.weight, value is None,
+            f"{item.code}: ไม่นำมาคิดคะแนน", f"{item.code}: not scored",
+        )  # fmt: skip
+    if value is None:
+        return IndicatorScore(
+            item.code, item.area, ZERO, max_points, item.weight, True,
+            f"{item.code}: ไม่มีข้อมูล → 0 คะแนน", f"{item.code}: no value → 0 points",
+        )  # fmt: skip
+    outcome = _outcome(item, value, max_points)
+    points = _number(outcome.points)
+    return IndicatorScore(
+        code=item.code,
+        area=item.area,
+        points=outcome.points,
+        max_points=max_points,
+        weight=item.weight,
+        missing=False,
+        explanation_th=f"{item.code}: {outcome.condition_th} → {points} คะแนน",
+        explanation_en=f"{item.code}: {outcome.condition_en} → {points} point{'' if outcome.points == 1 else 's'}",
+        next_points=outcome.next_points,
+        next_condition_th=outcome.next_th,
+        next_condition_en=outcome.next_en,
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# An application
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _area_score(scores: Iterable[IndicatorScore], max_points: int) -> tuple[Decimal, int, int]:
+    scored = [item for item in scores if item.points is not None]
+    weights = sum((item.weight for item in scored), ZERO)
+    if weights == 0:
+        return ZERO, 0, 0
+    earned = sum((item.weight * item.points for item in scored), ZERO)  # type: ignore[operator]
+    score = (HUNDRED * earned / (Decimal(max_points) * weights)).quantize(CENT, rounding=ROUND_HALF_UP)
+    answered = sum(1 for item in scored if not item.missing)
+    return score, answered, len(scored)
+
+
+def applicable_areas(framework: Framework, *, track: str, category: str | None) -> tuple[AreaRule, ...]:
+    """ESC Award: every area. Certificate: its category and the governance area."""
+    if track == CERTIFICATE:
+        return tuple(area for area in framework.areas if area.code == category or area.kind == GOVERNANCE)
+    return framework.areas
+
+
+def tier_for(total: Decimal, tiers: Sequence[Tier]) -> str:
+    for tier in sorted(tiers, key=lambda tier: tier.min_score, reverse=True):
+        if total >= tier.min_score:
+            return tier.code
+    return ""
+
+
+def score_application(
+    framework: Framework, values: Mapping[str, Value], *, track: str, category: str | None = None
+) -> ScoreResult:
+    """Score one application. Certificate: the total is its category's area score. ESC Award: core_weight × the
+    mean of the category areas + governance_weight × the governance area (the mean alone without governance)."""
+    settings = framework.settings
+    areas = applicable_areas(framework, track=track, category=category)
+    codes = {area.code for area in areas}
+    indicators = tuple(
+        score_indicator(item, values.get(item.code), max_points=settings.max_points)
+        for item in framework.indicators
+        if item.area in codes
+    )
+    area_scores = []
+    for area in areas:
+        score, answered, applicable = _area_score(
+            (item for item in indicators if item.area == area.code), settings.max_points
+        )
+        area_scores.append(AreaScore(area.code, score, answered, applicable))
+    total = _total(areas, area_scores, settings, track=track, category=category)
+    answered = sum(area.answered for area in area_scores)
+    applicable = sum(area.applicable for area in area_scores)
+    completeness = (Decimal(answered) / Decimal(applicable)).quantize(Decimal("0.001")) if applicable else ZERO
+    return ScoreResult(
+        indicators=indicators,
+        areas=tuple(area_scores),
+        total=total,
+        completeness=completeness,
+        tier=tier_for(total, settings.tiers),
+        ranked=completeness >= settings.completeness_minimum,
+    )
+
+
+def _total(
+    areas: Sequence[AreaRule], scores: Sequence[AreaScore], settings: Settings, *, track: str, category: str | None
+) -> Decimal:
+    by_code = {score.code: score.score for score in scores}
+    if track == CERTIFICATE:
+        return by_code.get(category or "", ZERO)
+    core = [by_code[area.code] for area in areas if area.kind != GOVERNANCE]
+    governance = [by_code[area.code] for area in areas if area.kind == GOVERNANCE]
+    core_mean = sum(core, ZERO) / len(core) if core else ZERO
+    if not governance:
+        return core_mean.quantize(CENT, rounding=ROUND_HALF_UP)
+    total = settings.core_weight * core_mean + settings.governance_weight * governance[0]
+    return total.quantize(CENT, rounding=ROUND_HALF_UP)
