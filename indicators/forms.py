@@ -112,6 +112,7 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
             "quota_esc_award",
             "quota_certificates_total",
             "quota_per_category_and_size",
+            "tie_breaks",
         ]
         widgets = {
             "call_opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -163,6 +163,12 @@ class AwardCycle(TimeStampedModel):
     esc_award_governance_weight = models.DecimalField(
         _("ESC Award weight of governance"), max_digits=4, decimal_places=3, default=Decimal("0.2")
     )
+    tie_breaks = models.JSONField(
+        _("tie-breaks, in order"),
+        default=list,
+        blank=True,
+        help_text=_("Applied after the total: completeness, governance."),
+    )
     # Nomination quotas per member state (ASEAN rules for the edition).
     quota_esc_award = models.PositiveSmallIntegerField(_("ESC Award nominees"), default=1)
     quota_certificates_total = models.PositiveSmallIntegerField(_("certificate nominees in all"), default=6)

@@ -260,6 +260,8 @@ def _apply_framework_settings(cycle: AwardCycle, framework: FrameworkVersion) ->
     cycle.esc_award_governance_weight = Decimal(
         defaults.get("esc_award_governance_weight", cycle.esc_award_governance_weight)
     )
+    # The proposed rule (ESC-AWARD.md §2.3): completeness first, then the governance area score.
+    cycle.tie_breaks = ["completeness", "governance"]
 
 
 @transaction.atomic
@@ -325,6 +327,7 @@ SETTINGS_FIELDS = (
     "quota_esc_award",
     "quota_certificates_total",
     "quota_per_category_and_size",
+    "tie_breaks",
 )
 
 

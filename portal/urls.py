@@ -49,4 +49,5 @@ urlpatterns = [
     path("", include("portal.identity_urls")),
     path("", include("indicators.urls")),
     path("", include("applications.urls")),
+    path("", include("scoring.urls")),
 ]

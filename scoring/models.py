@@ -67,6 +67,10 @@ class ScoreRun(models.Model):
         return f"run {self.pk} {self.scope} {self.status} {self.done}/{self.total}"
 
     @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.status == RunStatus.DONE else 0)
 

@@ -120,3 +120,53 @@ def latest_runs(cycle: AwardCycle, limit: int = 10) -> QuerySet[ScoreRun]:
 
 def kinds() -> tuple[str, ...]:
     return (ScoreKind.SUBMITTED, ScoreKind.VERIFIED)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Rankings
+# --------------------------------------------------------------------------------------------------------------
+
+TIE_BREAK_FIELDS = {"completeness": "-completeness", "governance": "-governance"}
+
+
+def ranking_groups(cycle: AwardCycle) -> list[tuple[str, str, int | None]]:
+    """The (track, category, size class) groups that have scored applications, in a stable order."""
+    groups = (
+        scored_applications(cycle)
+        .values_list("track", "category_code", "size_class_id")
+        .distinct()
+        .order_by("track", "category_code", "size_class_id")
+    )
+    return list(groups)
+
+
+def ranking(
+    cycle: AwardCycle, *, track: str, category: str, size_class_id: int | None, kind: str
+) -> tuple[list[ApplicationScore], list[ApplicationScore]]:
+    """Ranked and unranked (below the completeness minimum) current scores of one group, in one query.
+
+    Order: total, then the cycle's tie-breaks (completeness, governance area score), then name for stability.
+    Each ranked row gets `.rank` (equal keys share a rank).
+    """
+    order = ["-total", *[TIE_BREAK_FIELDS[key] for key in cycle.tie_breaks if key in TIE_BREAK_FIELDS]]
+    scores = list(
+        ApplicationScore.objects.filter(
+            is_current=True,
+            kind=kind,
+            application__cycle=cycle,
+            application__track=track,
+            application__category_code=category,
+            application__size_class_id=size_class_id,
+            application__status__in=SCORED_STATUSES,
+        )
+        .select_related("application__municipality__province", "application__size_class")
+        .order_by(*order, "application__municipality__name_th")
+    )
+    ranked = [score for score in scores if score.ranked]
+    keys = [key.lstrip("-") for key in order]
+    previous: tuple | None = None
+    for position, score in enumerate(ranked, start=1):
+        key = tuple(getattr(score, name) for name in keys)
+        score.rank = ranked[position - 2].rank if key == previous else position  # type: ignore[attr-defined]
+        previous = key
+    return ranked, [score for score in scores if not score.ranked]

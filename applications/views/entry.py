@@ -245,7 +245,10 @@ class ValueSaveView(ApplicationMixin, View):
             applicable=applicable,
             percent=round(100 * answered / applicable) if applicable else 0,
         )
-        return render(request, "applications/_value_saved.html", context)
+        response = render(request, "applications/_value_saved.html", context)
+        if context.get("state") == "saved":
+            response["HX-Trigger"] = "value-saved"  # the score estimate refreshes itself
+        return response
 
 
 PROFILE_PARSERS = {

@@ -137,7 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
             ],
-            "builtins": ["django.templatetags.i18n", "portal.templatetags.thai"],
+            "builtins": ["django.templatetags.i18n", "portal.templatetags.thai", "portal.templatetags.portal_tags"],
         },
     },
 ]

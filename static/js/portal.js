@@ -26,7 +26,7 @@ document.addEventListener("keydown", (event) => {
 
 // ---- Application form: autosave state per field and per page ------------------------------------------------
 function updateProgressBars(root) {
-  (root || document).querySelectorAll(".progress-bar[data-percent]").forEach((bar) => {
+  (root || document).querySelectorAll(".progress-bar[data-percent], .bar-fill[data-percent]").forEach((bar) => {
     bar.style.width = `${bar.dataset.percent}%`;
   });
 }
