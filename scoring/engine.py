@@ -264,6 +264,19 @@ def score_indicator(item: IndicatorRule, value: Value, *, max_points: int = 4) -
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _memoised(
+    item: IndicatorRule, value: Value, max_points: int, memo: dict[tuple[str, Value], IndicatorScore] | None
+) -> IndicatorScore:
+    if memo is None:
+        return score_indicator(item, value, max_points=max_points)
+    # bool is a subclass of int: keep True and Decimal(1) apart in the key.
+    key = (item.code, (type(value).__name__, value))
+    score = memo.get(key)  # type: ignore[arg-type]
+    if score is None:
+        score = memo[key] = score_indicator(item, value, max_points=max_points)  # type: ignore[index]
+    return score
+
+
 def _area_score(scores: Iterable[IndicatorScore], max_points: int) -> tuple[Decimal, int, int]:
     scored = [item for item in scores if item.points is not None]
     weights = sum((item.weight for item in scored), ZERO)
@@ -290,15 +303,24 @@ def tier_for(total: Decimal, tiers: Sequence[Tier]) -> str:
 
 
 def score_application(
-    framework: Framework, values: Mapping[str, Value], *, track: str, category: str | None = None
+    framework: Framework,
+    values: Mapping[str, Value],
+    *,
+    track: str,
+    category: str | None = None,
+    memo: dict[tuple[str, Value], IndicatorScore] | None = None,
 ) -> ScoreResult:
     """Score one application. Certificate: the total is its category's area score. ESC Award: core_weight × the
-    mean of the category areas + governance_weight × the governance area (the mean alone without governance)."""
+    mean of the category areas + governance_weight × the governance area (the mean alone without governance).
+
+    `memo` (optional, shared across the applications of one framework) reuses an indicator's score for a value
+    already scored: a whole-cycle pass then scores each distinct (indicator, value) pair once.
+    """
     settings = framework.settings
     areas = applicable_areas(framework, track=track, category=category)
     codes = {area.code for area in areas}
     indicators = tuple(
-        score_indicator(item, values.get(item.code), max_points=settings.max_points)
+        _memoised(item, values.get(item.code), settings.max_points, memo)
         for item in framework.indicators
         if item.area in codes
     )

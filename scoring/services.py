@@ -128,9 +128,10 @@ def execute_run(run_id: int, *, on_progress: Callable[[int, int], None] | None =
         ids, {pk: {c: v for c, v in vals.items() if c not in rubrics} for pk, vals in submitted.items()}
     )
     rows: list[ApplicationScore] = []
+    memo: dict = {}
     for index, (pk, track, category) in enumerate(applications, start=1):
         for kind, values in ((ScoreKind.SUBMITTED, submitted.get(pk, {})), (ScoreKind.VERIFIED, verified.get(pk, {}))):
-            result = engine.score_application(framework, values, track=track, category=category or None)
+            result = engine.score_application(framework, values, track=track, category=category or None, memo=memo)
             rows.append(_score_row(run, pk, kind, result))
         if index % PROGRESS_EVERY == 0 or index == len(applications):
             ScoreRun.objects.filter(pk=run.pk).update(done=index, total=len(applications))
