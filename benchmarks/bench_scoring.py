@@ -37,9 +37,14 @@ def _build():
     load_municipalities(rows=read_municipality_rows())
     framework = load_framework(text=FRAMEWORK.read_text(encoding="utf-8")).framework
     cycle = create_cycle(
-        code="bench", name_th="ทดสอบ", name_en="Bench", esc_award_edition=7, certificate_edition=6,
-        reference_year=2025, framework=framework,
-    )  # fmt: skip
+        code="bench",
+        name_th="ทดสอบ",
+        name_en="Bench",
+        esc_award_edition=7,
+        certificate_edition=6,
+        reference_year=2025,
+        framework=framework,
+    )
     cycle.phase, cycle.submission_deadline = CyclePhase.SUBMISSION_CLOSED, timezone.now() - dt.timedelta(days=1)
     cycle.save()
     admin = User.objects.create_user("bench@example.go.th", "x", full_name="Bench", role=Role.ADMIN)
@@ -56,7 +61,7 @@ def _build():
             submitted_at=timezone.now(),
             population=m.population,
             created_by=admin,
-        )  # fmt: skip
+        )
         for m, track, category in specs[:APPLICATIONS]
     )
     rng = random.Random(42)  # noqa: S311 -- benchmark data
