@@ -194,6 +194,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A task whose worker died (acks_late) goes back to the queue after this many seconds without acknowledgement.
+# Keep it longer than the longest task; tests shorten it to see a killed worker's task run again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.record_worker_heartbeat", "schedule": 60.0},
 }
