@@ -40,3 +40,9 @@ class ImportStatus(models.TextChoices):
 
 
 PROFILE_FIELDS = ("population", "population_year", "households", "area_km2", "national_certificate")
+
+
+class ClarificationStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("clarification status", "Open")
+    ANSWERED = "answered", pgettext_lazy("clarification status", "Answered")
+    CLOSED = "closed", pgettext_lazy("clarification status", "Closed")

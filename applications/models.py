@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import ApplicationStatus, Channel, ImportStatus
+from applications.enums import ApplicationStatus, Channel, ClarificationStatus, ImportStatus
 from indicators.enums import Track
 from indicators.models import AwardCycle, Indicator, SizeClass
 from portal.models import Municipality, TimeStampedModel, private_upload_path
@@ -204,3 +204,49 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"
+
+
+class ReviewerAssignment(models.Model):
+    """A reviewer assigned to judge an application. Kept with the application, so that who may see it is
+    answered here; the review workflow (reviews app) creates and removes assignments."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="reviewerassignment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} → {self.application_id}"
+
+
+class ClarificationRequest(models.Model):
+    """A reviewer's question about one indicator's value. While it is open, the municipality may answer and amend
+    that one value, even after submission."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="clarifications")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ClarificationStatus, default=ClarificationStatus.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "-asked_at"]
+        verbose_name = _("clarification request")
+        verbose_name_plural = _("clarification requests")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.question[:40]}"

@@ -16,9 +16,14 @@ from portal.enums import MUNICIPAL_ROLES, Role
 from portal.models import ReviewerConflict, User
 
 
+# From these phases on, every reviewer may see every submitted application (for the committee's rankings).
+RANKING_PHASES = ("committee_ranking", "national_decision", "packets_exported", "archived")
+
+
 def applications_visible_to(user: User) -> QuerySet[Application]:
-    """Admins see every application; officers their municipality's; reviewers every submitted application
-    except those of municipalities or provinces they declared a conflict with."""
+    """Admins see every application; officers their municipality's; reviewers the submitted applications assigned
+    to them, and every submitted one once the cycle reaches committee ranking — never one of a municipality or
+    province they declared a conflict with."""
     applications = Application.objects.select_related("cycle__framework", "municipality__province", "size_class")
     if not user.is_authenticated:
         return applications.none()
@@ -28,9 +33,14 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
         return applications.filter(municipality_id=user.municipality_id)
     if user.role == Role.REVIEWER:
         conflicts = ReviewerConflict.objects.filter(reviewer=user)
-        return applications.exclude(status=ApplicationStatus.DRAFT).exclude(
-            Q(municipality__in=conflicts.exclude(municipality=None).values("municipality"))
-            | Q(municipality__province__in=conflicts.exclude(province=None).values("province"))
+        reachable = Q(assignments__reviewer=user) | Q(cycle__phase__in=RANKING_PHASES)
+        return (
+            applications.exclude(status=ApplicationStatus.DRAFT)
+            .filter(pk__in=Application.objects.filter(reachable).values("pk"))
+            .exclude(
+                Q(municipality__in=conflicts.exclude(municipality=None).values("municipality"))
+                | Q(municipality__province__in=conflicts.exclude(province=None).values("province"))
+            )
         )
     return applications.none()
 

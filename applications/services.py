@@ -15,8 +15,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications.enums import PROFILE_FIELDS, ApplicationStatus, Channel
-from applications.models import Application, Evidence, IndicatorValue, StatusChange, ValueChange
+from applications.enums import PROFILE_FIELDS, ApplicationStatus, Channel, ClarificationStatus
+from applications.models import (
+    Application,
+    ClarificationRequest,
+    Evidence,
+    IndicatorValue,
+    StatusChange,
+    ValueChange,
+)
 from applications.outliers import is_change_outlier, is_peer_outlier, peer_stats
 from applications.permissions import is_before_deadline
 from applications.selectors import (
@@ -526,4 +533,114 @@ def confirm_copied_value(*, value: IndicatorValue, by: User) -> IndicatorValue:
         value.version += 1
         value.updated_at, value.updated_by = timezone.now(), by
         value.save(update_fields=["is_copied", "version", "updated_at", "updated_by"])
+    return value
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Clarification requests (asked by reviewers through the reviews app; answered by the municipality here)
+# --------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ask_clarification(
+    *, application: Application, indicator: Indicator, question: str, by: User
+) -> ClarificationRequest:
+    """Open a question about one indicator; the municipality's officers are told by e-mail."""
+    if not question.strip():
+        raise ValidationError({"question": _("Write the question for the municipality.")})
+    request = ClarificationRequest.objects.create(
+        application=application, indicator=indicator, question=question.strip(), asked_by=by
+    )
+    send_after_commit(
+        template="clarification_asked",
+        to=sorted(application.municipality.officers.filter(is_active=True).values_list("email", flat=True)),
+        municipality=application.municipality.full_name_th,
+        code=indicator.code,
+        question=request.question,
+    )
+    return request
+
+
+@transaction.atomic
+def answer_clarification(
+    *, request: ClarificationRequest, answer: str, by: User, amended_value: str | None = None
+) -> ClarificationRequest:
+    """The municipality answers an open request and may amend that one value, even after submission.
+
+    The amendment goes through the same validation as the form and lands in the history (channel
+    "clarification"); the reviewer who asked is told by e-mail.
+    """
+    request = (
+        ClarificationRequest.objects.select_for_update().select_related("application", "indicator").get(pk=request.pk)
+    )
+    if request.status != ClarificationStatus.OPEN:
+        raise ValidationError(_("This request is no longer open."), code="closed")
+    if by.municipality_id != request.application.municipality_id:
+        raise ValidationError(_("Only the municipality's officers can answer."), code="not_officer")
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write your answer.")})
+    if amended_value is not None and amended_value.strip() != "":
+        _write_value(
+            application=request.application,
+            indicator=request.indicator,
+            by=by,
+            changes={"value": amended_value},
+            channel=Channel.CLARIFICATION,
+        )
+        transaction.on_commit(
+            partial(application_values_changed.send, sender=Application, application_id=request.application_id)
+        )
+    request.answer, request.answered_by, request.answered_at = answer.strip(), by, timezone.now()
+    request.status = ClarificationStatus.ANSWERED
+    request.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+    send_after_commit(
+        template="clarification_answered",
+        to=[request.asked_by.email],
+        language=request.asked_by.preferred_language,
+        municipality=request.application.municipality.full_name_th,
+        code=request.indicator.code,
+        answer=request.answer,
+    )
+    return request
+
+
+@transaction.atomic
+def close_clarification(*, request: ClarificationRequest, by: User) -> ClarificationRequest:
+    request.status, request.closed_at = ClarificationStatus.CLOSED, timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    return request
+
+
+def _write_value(
+    *, application: Application, indicator: Indicator, by: User, changes: dict[str, str], channel: str
+) -> IndicatorValue:
+    """Write a value without the draft-only rule (used for clarification amendments); validation still applies."""
+    value, _created = IndicatorValue.objects.select_for_update().get_or_create(
+        application=application, indicator=indicator
+    )
+    try:
+        parsed = parse_value(indicator_rules(indicator, application), changes["value"])
+    except InvalidValueError as error:
+        raise ValidationError({"value": str(error)}, code="invalid") from error
+    new = {"number": parsed.number, "flag": parsed.flag, "level": parsed.level}
+    history = [
+        ValueChange(
+            application=application,
+            indicator=indicator,
+            field=name,
+            old=_as_text(getattr(value, name)),
+            new=_as_text(new[name]),
+            channel=channel,
+            changed_by=by,
+        )
+        for name in new
+        if new[name] != getattr(value, name)
+    ]
+    if history:
+        for name, item in new.items():
+            setattr(value, name, item)
+        value.version += 1
+        value.updated_at, value.updated_by = timezone.now(), by
+        value.save()
+        ValueChange.objects.bulk_create(history)
     return value

@@ -113,6 +113,8 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
             "quota_certificates_total",
             "quota_per_category_and_size",
             "tie_breaks",
+            "normalise_reviewers",
+            "disagreement_threshold",
         ]
         widgets = {
             "call_opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

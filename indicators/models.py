@@ -169,6 +169,14 @@ class AwardCycle(TimeStampedModel):
         blank=True,
         help_text=_("Applied after the total: completeness, governance."),
     )
+    normalise_reviewers = models.BooleanField(
+        _("normalise each reviewer's rubric points (z-score)"),
+        default=False,
+        help_text=_("Evens out strict and lenient reviewers before their points are combined."),
+    )
+    disagreement_threshold = models.DecimalField(
+        _("standard deviation that flags reviewers' disagreement"), max_digits=4, decimal_places=2, default=Decimal("1.0")
+    )
     # Nomination quotas per member state (ASEAN rules for the edition).
     quota_esc_award = models.PositiveSmallIntegerField(_("ESC Award nominees"), default=1)
     quota_certificates_total = models.PositiveSmallIntegerField(_("certificate nominees in all"), default=6)

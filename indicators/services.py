@@ -328,6 +328,8 @@ SETTINGS_FIELDS = (
     "quota_certificates_total",
     "quota_per_category_and_size",
     "tie_breaks",
+    "normalise_reviewers",
+    "disagreement_threshold",
 )
 
 

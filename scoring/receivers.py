@@ -7,7 +7,8 @@ from typing import Any
 from django.dispatch import receiver
 
 from applications.models import Application
-from applications.signals import application_reopened, application_submitted
+from applications.enums import ApplicationStatus
+from applications.signals import application_reopened, application_submitted, application_values_changed
 from indicators.models import AwardCycle
 from indicators.signals import framework_adopted
 from scoring.services import request_application_score, request_cycle_rescore
@@ -25,6 +26,15 @@ def score_reopened_application(sender: Any, application_id: int, **kwargs: Any) 
     application = Application.objects.select_related("cycle").filter(pk=application_id).first()
     if application is not None:
         request_application_score(application=application, reason="reopened")
+
+
+@receiver(application_values_changed)
+def rescore_amended_application(sender: Any, application_id: int, **kwargs: Any) -> None:
+    """A draft's changes only move the live estimate; a submitted application's amendment (answering a
+    clarification request) changes its stored scores."""
+    application = Application.objects.select_related("cycle").filter(pk=application_id).first()
+    if application is not None and application.status != ApplicationStatus.DRAFT:
+        request_application_score(application=application, reason="amended")
 
 
 @receiver(framework_adopted)

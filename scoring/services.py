@@ -14,7 +14,7 @@ from indicators.models import AwardCycle
 from portal.models import User
 from scoring import engine
 from scoring.enums import RunScope, RunStatus, ScoreKind
-from scoring.models import ApplicationScore, ScoreRun
+from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
 from scoring.selectors import (
     engine_framework,
     rubric_codes,
@@ -163,3 +163,26 @@ def estimate(application: Application) -> engine.ScoreResult:
     return engine.score_application(
         framework, values, track=application.track, category=application.category_code or None
     )
+
+
+@transaction.atomic
+def set_verified_values(*, application: Application, values: dict[str, dict[str, object]]) -> None:
+    """Replace the application's verified inputs: {code: {"number"|"flag"|"points": value}}; queue its rescore.
+
+    Called by the review workflow after a correction or a rubric score; codes absent from `values` fall back to
+    the submitted value (rubric indicators to no points).
+    """
+    indicators = {item.code: item for item in application.cycle.framework.indicators.all()}
+    VerifiedValue.objects.filter(application=application).exclude(indicator__code__in=list(values)).delete()
+    for code, fields in values.items():
+        VerifiedValue.objects.update_or_create(
+            application=application,
+            indicator=indicators[code],
+            defaults={
+                "number": fields.get("number"),
+                "flag": fields.get("flag"),
+                "points": fields.get("points"),
+                "updated_at": timezone.now(),
+            },
+        )
+    request_application_score(application=application, reason="verification")

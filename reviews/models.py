@@ -1,0 +1,108 @@
+"""Reviewers' work on an application: value verification, rubric scores, site visits, decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from indicators.models import Indicator
+from portal.models import private_upload_path
+from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
+
+
+class ValueReview(models.Model):
+    """One reviewer's verdict on one value: verified, queried, or corrected (the submitted value stays beside it)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="value_reviews")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=VerificationStatus)
+    corrected_number = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    corrected_flag = models.BooleanField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "indicator", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "indicator", "reviewer"], name="valuereview_once"),
+            models.CheckConstraint(
+                condition=~Q(status=VerificationStatus.CORRECTED) | ~Q(reason=""),
+                name="valuereview_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.status}"
+
+
+class RubricScore(models.Model):
+    """One reviewer's points for a rubric indicator (0..max with the labelled levels), or an abstention."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="rubric_scores")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField(null=True, blank=True)
+    abstain = models.BooleanField(default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "indicator", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "indicator", "reviewer"], name="rubricscore_once"),
+            models.CheckConstraint(
+                condition=(Q(abstain=True) & Q(points__isnull=True)) | (Q(abstain=False) & Q(points__isnull=False)),
+                name="rubricscore_points_or_abstain",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.points}"
+
+
+class SiteVisit(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="site_visits")
+    visited_on = models.DateField(_("date of the visit"))
+    notes = models.TextField(_("notes"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "-visited_on"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.visited_on}"
+
+
+class SiteVisitPhoto(models.Model):
+    visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=private_upload_path)
+    name = models.CharField(max_length=150)
+    file_type = models.CharField(max_length=10)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Decision(models.Model):
+    """A decision on an application in one round, with its note and author; the latest per round counts."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    round = models.CharField(_("round"), max_length=12, choices=DecisionRound)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=DecisionOutcome)
+    note = models.TextField(_("note"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.round} {self.outcome}"
