@@ -15,7 +15,6 @@ from indicators.models import Area, AwardCycle, Indicator, SizeClass
 from portal.enums import MUNICIPAL_ROLES, Role
 from portal.models import ReviewerConflict, User
 
-
 # From these phases on, every reviewer may see every submitted application (for the committee's rankings).
 RANKING_PHASES = ("committee_ranking", "national_decision", "packets_exported", "archived")
 

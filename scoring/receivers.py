@@ -6,8 +6,8 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from applications.models import Application
 from applications.enums import ApplicationStatus
+from applications.models import Application
 from applications.signals import application_reopened, application_submitted, application_values_changed
 from indicators.models import AwardCycle
 from indicators.signals import framework_adopted
