@@ -1,0 +1,35 @@
+"""Who may act in the review workflow. Visibility of applications: applications.selectors (404 outside it)."""
+
+from __future__ import annotations
+
+from applications.models import Application
+from portal.enums import Role
+from portal.models import User
+
+
+def can_manage_assignments(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN
+
+
+def can_review_application(user: User, application: Application) -> bool:
+    """Verify values, score rubrics, ask questions, record site visits: an assigned reviewer."""
+    if not user.is_authenticated:
+        return False
+    if user.role != Role.REVIEWER:
+        return False
+    return application.assignments.filter(reviewer=user).exists()
+
+
+def can_decide(user: User) -> bool:
+    """Shortlist and nominate: admins (for the national committee)."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN
+
+
+def can_view_comparisons(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.role in (Role.ADMIN, Role.REVIEWER)
