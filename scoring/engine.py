@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 CENT = Decimal("0.01")
@@ -177,8 +177,8 @@ def _steps(item: IndicatorRule, value: Decimal, steps: Sequence[Mapping[str, Any
 def _linear(item: IndicatorRule, value: Decimal, max_points: int) -> _Outcome:
     floor, target = Decimal(item.rule["floor"]), Decimal(item.rule["target"])
     top = Decimal(item.rule.get("max_points", max_points))
-    share = min(max((value - floor) / (target - floor), ZERO), Decimal(1))
-    points = (top * share).quantize(CENT, rounding=ROUND_HALF_UP)
+    # Multiply before dividing: a share that does not terminate must not cut an exact .xx5 tie below it.
+    points = min(max(top * (value - floor) / (target - floor), ZERO), top).quantize(CENT, rounding=ROUND_HALF_UP)
     scale = f"({_number(floor)} → 0, {_number(target)} → {_number(top)})"
     outcome = _Outcome(points, f"{_amount(value, item.unit_th)} {scale}", f"{_amount(value, item.unit_en)} {scale}")
     if points >= top:
@@ -197,16 +197,17 @@ def _linear(item: IndicatorRule, value: Decimal, max_points: int) -> _Outcome:
 def _yes_no(item: IndicatorRule, value: bool) -> _Outcome:
     yes, no = Decimal(item.rule["yes_points"]), Decimal(item.rule["no_points"])
     if value:
-        return _Outcome(yes, "มี", "yes")
-    return _Outcome(no, "ไม่มี", "no", yes if yes > no else None, "มี" if yes > no else "", "yes" if yes > no else "")
+        return _Outcome(yes, "มี", "yes", no, "ไม่มี", "no") if no > yes else _Outcome(yes, "มี", "yes")
+    return _Outcome(no, "ไม่มี", "no", yes, "มี", "yes") if yes > no else _Outcome(no, "ไม่มี", "no")
 
 
 def _rubric(value: Decimal, max_points: int) -> _Outcome:
-    level = min(max(value.to_integral_value(), ZERO), Decimal(max_points))
+    # Reviewers' combined points may be a mean (2.67): kept to the cent, not rounded to a level.
+    level = min(max(value, ZERO), Decimal(max_points)).quantize(CENT, rounding=ROUND_HALF_UP).normalize()
     outcome = _Outcome(level, f"ระดับ {_number(level)}", f"level {_number(level)}")
     if level >= max_points:
         return outcome
-    following = level + 1
+    following = level.to_integral_value(rounding=ROUND_FLOOR) + 1
     return _Outcome(
         level, outcome.condition_th, outcome.condition_en, following, f"ระดับ {following}", f"level {following}"
     )
@@ -333,7 +334,11 @@ def score_application(
     total = _total(areas, area_scores, settings, track=track, category=category)
     answered = sum(area.answered for area in area_scores)
     applicable = sum(area.applicable for area in area_scores)
-    completeness = (Decimal(answered) / Decimal(applicable)).quantize(Decimal("0.001")) if applicable else ZERO
+    completeness = (
+        (Decimal(answered) / Decimal(applicable)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        if applicable
+        else ZERO
+    )
     return ScoreResult(
         indicators=indicators,
         areas=tuple(area_scores),
@@ -352,8 +357,12 @@ def _total(
         return by_code.get(category or "", ZERO)
     core = [by_code[area.code] for area in areas if area.kind != GOVERNANCE]
     governance = [by_code[area.code] for area in areas if area.kind == GOVERNANCE]
-    core_mean = sum(core, ZERO) / len(core) if core else ZERO
+    if not core:
+        core, count = [ZERO], 1
+    else:
+        count = len(core)
     if not governance:
-        return core_mean.quantize(CENT, rounding=ROUND_HALF_UP)
-    total = settings.core_weight * core_mean + settings.governance_weight * governance[0]
+        return (sum(core, ZERO) / count).quantize(CENT, rounding=ROUND_HALF_UP)
+    # One expression, dividing last, so that an exact tie is not cut below .xx5 by a non-terminating mean.
+    total = (settings.core_weight * sum(core, ZERO) + settings.governance_weight * governance[0] * count) / count
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
