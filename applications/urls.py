@@ -1,13 +1,19 @@
 from django.urls import path
 
 from applications import api
-from applications.views import entry, excel
+from applications.views import clarifications, entry, excel
 
 app_name = "applications"
 
 urlpatterns = [
     path("applications/", entry.ApplicationListView.as_view(), name="list"),
     path("applications/start/<slug:cycle_code>/", entry.ApplicationStartView.as_view(), name="start"),
+    path("applications/questions/", clarifications.ClarificationListView.as_view(), name="clarifications"),
+    path(
+        "applications/<int:pk>/questions/<int:request_id>/",
+        clarifications.ClarificationAnswerView.as_view(),
+        name="clarification-answer",
+    ),
     path("applications/<int:pk>/", entry.ApplicationDetailView.as_view(), name="detail"),
     path("applications/<int:pk>/profile/", entry.ProfileSaveView.as_view(), name="profile-save"),
     path("applications/<int:pk>/values/<str:code>/", entry.ValueSaveView.as_view(), name="value-save"),

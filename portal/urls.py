@@ -50,4 +50,5 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("applications.urls")),
     path("", include("scoring.urls")),
+    path("", include("reviews.urls")),
 ]

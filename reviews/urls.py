@@ -1,0 +1,34 @@
+from django.urls import path
+
+from reviews.views import admin, ranking, workspace
+
+app_name = "reviews"
+
+urlpatterns = [
+    # Reviewer workspace
+    path("review/", workspace.WorkspaceView.as_view(), name="workspace"),
+    path("review/applications/<int:pk>/", workspace.ReviewSheetView.as_view(), name="sheet"),
+    path("review/applications/<int:pk>/values/<str:code>/", workspace.ValueReviewView.as_view(), name="value-review"),
+    path("review/applications/<int:pk>/rubric/<str:code>/", workspace.RubricScoreView.as_view(), name="rubric-score"),
+    path("review/applications/<int:pk>/site-visits/", workspace.SiteVisitView.as_view(), name="site-visit"),
+    path(
+        "review/applications/<int:pk>/photos/<int:photo_id>/",
+        workspace.SiteVisitPhotoView.as_view(),
+        name="site-visit-photo",
+    ),
+    path("review/applications/<int:pk>/complete/", workspace.CompleteView.as_view(), name="complete"),
+    path(
+        "review/applications/<int:pk>/clarifications/<int:request_id>/close/",
+        workspace.ClarificationCloseView.as_view(),
+        name="clarification-close",
+    ),
+    # Assignment (admins)
+    path("manage/cycles/<slug:code>/assignments/", admin.AssignmentsView.as_view(), name="assignments"),
+    path("manage/applications/<int:pk>/assign/", admin.AssignView.as_view(), name="assign"),
+    path("manage/applications/<int:pk>/unassign/<int:reviewer_id>/", admin.UnassignView.as_view(), name="unassign"),
+    # Ranking board, comparison, decisions
+    path("rankings/<slug:code>/board/", ranking.RankingBoardView.as_view(), name="board"),
+    path("rankings/<slug:code>/compare/", ranking.CompareView.as_view(), name="compare"),
+    path("manage/cycles/<slug:code>/decisions/", ranking.DecideView.as_view(), name="decide"),
+    path("applications/<int:pk>/decisions/", ranking.DecisionHistoryView.as_view(), name="decision-history"),
+]
