@@ -14,11 +14,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus, ImportStatus
-from applications.models import Application, Evidence, ImportRun, IndicatorValue
+from applications.models import Application, ClarificationRequest, Evidence, ImportRun, IndicatorValue
 from applications.services import start_application
 from indicators.enums import CyclePhase
 from portal.enums import RegistrationStatus, Role
 from portal.models import OfficerRegistration, ReviewerConflict
+from scoring.models import ScoreRun
 from tests.conftest import CAST_ROLES, Cast
 from tests.factories.indicators import make_cycle
 
@@ -176,9 +177,10 @@ MATRIX: dict[str, Row] = {
         (LOGIN, 302, 404, 302, 404, 403), kwargs=lambda w: {"pk": w.objects["draft"].pk}, method="post"
     ),
     "applications:submit": Row((LOGIN, 403, 404, 200, 404, 403), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
-    "applications:receipt": Row((LOGIN, 200, 404, 200, 200, 200), kwargs=lambda w: {"pk": w.objects["submitted"].pk}),
+    # Reviewers see an application only when assigned (or once the committee ranks); none is assigned here.
+    "applications:receipt": Row((LOGIN, 200, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.objects["submitted"].pk}),
     "applications:reopen": Row(
-        (LOGIN, 403, 404, 403, 403, 302),
+        (LOGIN, 403, 404, 403, 404, 302),
         kwargs=lambda w: {"pk": w.objects["submitted"].pk},
         method="post",
         data=lambda w: {"reason": "แก้ไขข้อมูล CA-02"},
@@ -191,6 +193,17 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {"value": "12"},
         content_type="application/json",
     ),
+    "applications:clarifications": Row((LOGIN, 200, 200, 200, 403, 403)),
+    "applications:clarification-answer": Row(
+        (LOGIN, 200, 404, 200, 404, 403),
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "request_id": w.objects["question"].pk},
+    ),
+    # Scores
+    "scoring:application-scores": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "scoring:estimate": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "scoring:ranking": Row((LOGIN, 403, 403, 403, 200, 200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "scoring:runs": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "scoring:run-progress": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["run"].pk}),
     "applications:history": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-template": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-import": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
@@ -279,6 +292,10 @@ def world(cast) -> World:
     Application.objects.filter(pk=submitted.pk).update(
         status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now(), receipt_sha256="f" * 64
     )
+    question = ClarificationRequest.objects.create(
+        application=draft, indicator=indicator, question="?", asked_by=cast.reviewer
+    )
+    run = ScoreRun.objects.create(cycle=cycle, framework=cycle.framework, scope="cycle", reason="matrix")
     import_run = ImportRun.objects.create(
         application=draft, name="values.xlsx", sha256="0" * 64, status=ImportStatus.CHECKED, created_by=cast.editor_a
     )
@@ -292,6 +309,8 @@ def world(cast) -> World:
             "submitted": submitted,
             "evidence": evidence,
             "import_run": import_run,
+            "question": question,
+            "run": run,
         },
     )
 
