@@ -144,7 +144,10 @@ def previous_application(application: Application) -> Application | None:
 
 
 def peer_numbers(application: Application, indicator: Indicator) -> list[Decimal]:
-    """Values of the same indicator from other applications of the same cycle and size class."""
+    """Values of the same indicator from other applications of the same cycle and size class (none when the
+    application is outside every size class: those applications are not peers of each other)."""
+    if application.size_class_id is None:
+        return []
     return list(
         IndicatorValue.objects.filter(
             indicator=indicator,

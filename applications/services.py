@@ -156,9 +156,10 @@ def save_value(
     nothing is saved. Warnings (outliers) and failed checks across indicators are returned, not raised.
     """
     ensure_editable(application)
-    value, _created = IndicatorValue.objects.select_for_update().get_or_create(
-        application=application, indicator=indicator
-    )
+    value = IndicatorValue.objects.select_for_update().filter(application=application, indicator=indicator).first()
+    if value is None:
+        # Not saved until something is entered: an empty autosave leaves no row behind.
+        value = IndicatorValue(application=application, indicator=indicator)
     if expected_version is not None and value.version != expected_version:
         raise StaleValueError(value, next(iter(changes), "value"))
     new = {name: getattr(value, name) for name in VALUE_FIELDS}
@@ -507,12 +508,14 @@ def prefill_from_previous(*, application: Application, by: User) -> int:
         current = existing.get(indicator.pk)
         if old is None or not old.is_answered or (current is not None and current.is_answered):
             continue
-        changes = {"period": old.period, "source": old.source}
-        changes["value"] = (
-            "" if old.text and old.level is None and old.number is None and old.flag is None else old.display
-        )
-        if old.text:
-            changes["text"] = old.text
+        # Only empty fields are filled: nothing the officer already typed is overwritten.
+        changes = {
+            name: getattr(old, name)
+            for name in ("period", "source", "text")
+            if getattr(old, name) and not (current is not None and getattr(current, name))
+        }
+        if old.number is not None or old.flag is not None or old.level is not None:
+            changes["value"] = old.display
         save_value(
             application=application,
             indicator=indicator,

@@ -455,7 +455,7 @@ class ReceiptView(ApplicationMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         application = self.load_application(self.kwargs["pk"])
-        if not application.receipt_sha256:
+        if not application.receipt_sha256 or application.submitted_at is None:
             raise PermissionDenied
         answered, applicable = completeness(application_sections(application))
         return super().get_context_data(application=application, answered=answered, applicable=applicable, **kwargs)

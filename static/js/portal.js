@@ -1,4 +1,10 @@
-// Small behaviours shared by every page. Loaded with defer; no inline scripts (strict CSP stays possible).
+// Small behaviours shared by every page.
+// htmx sends the CSRF token from the cookie at the moment of sending: after logging in again in another tab
+// (which rotates the token) a "save again" still goes through.
+document.addEventListener("htmx:configRequest", (event) => {
+  const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+  if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
+}); Loaded with defer; no inline scripts (strict CSP stays possible).
 document.addEventListener("htmx:responseError", (event) => {
   const target = event.detail.target;
   if (target) target.setAttribute("aria-invalid", "true");

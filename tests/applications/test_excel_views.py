@@ -213,12 +213,13 @@ DRAFT_MATRIX = {
     ("post", "excel-import-apply"): (LOGIN, 302, 404, 302, 404, 403),
 }
 # Once submitted, reviewers read the template and the history; nobody imports.
+# Reviewers see a submitted application only once assigned to it (none is, here): 404.
 SUBMITTED_MATRIX = {
-    ("get", "excel-template"): (LOGIN, 200, 404, 200, 200, 200),
-    ("get", "excel-import"): (LOGIN, 200, 404, 200, 200, 200),
-    ("post", "excel-import"): (LOGIN, 403, 404, 403, 403, 403),
-    ("get", "excel-import-run"): (LOGIN, 200, 404, 200, 200, 200),
-    ("post", "excel-import-apply"): (LOGIN, 403, 404, 403, 403, 403),
+    ("get", "excel-template"): (LOGIN, 200, 404, 200, 404, 200),
+    ("get", "excel-import"): (LOGIN, 200, 404, 200, 404, 200),
+    ("post", "excel-import"): (LOGIN, 403, 404, 403, 404, 403),
+    ("get", "excel-import-run"): (LOGIN, 200, 404, 200, 404, 200),
+    ("post", "excel-import-apply"): (LOGIN, 403, 404, 403, 404, 403),
 }
 
 

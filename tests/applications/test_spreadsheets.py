@@ -117,7 +117,7 @@ def test_build_template_has_instructions_and_a_very_hidden_identity_sheet(applic
         ["municipality", application.municipality.code],
         ["format", "1"],
     ]
-    assert workbook["คำอธิบาย"]["A1"].value == "How to fill in this file"  # catalogue not compiled in tests
+    assert workbook["คำอธิบาย"]["A1"].value == "วิธีกรอกข้อมูลในไฟล์นี้"
 
 
 def test_build_template_offers_the_levels_of_a_rubric_row_as_a_drop_down(application):
@@ -128,7 +128,7 @@ def test_build_template_offers_the_levels_of_a_rubric_row_as_a_drop_down(applica
 
     assert (validation.type, validation.formula1, validation.allow_blank) == ("list", '"0,1,2,3,4"', True)
     allowed = sheet.cell(row=row_of(sheet, "CA-07"), column=4).value
-    assert allowed.splitlines()[:2] == ["A level from 0 to 4:", "0 = ไม่มีการดำเนินการ"]
+    assert allowed.splitlines()[:2] == ["ระดับ 0 ถึง 4:", "0 = ไม่มีการดำเนินการ"]
 
 
 def test_build_template_limits_numeric_rows_to_their_range(application):
