@@ -13,6 +13,12 @@ def can_manage_assignments(user: User) -> bool:
     return user.role == Role.ADMIN
 
 
+def can_use_review_workspace(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.REVIEWER
+
+
 def can_review_application(user: User, application: Application) -> bool:
     """Verify values, score rubrics, ask questions, record site visits: an assigned reviewer."""
     if not user.is_authenticated:

@@ -265,15 +265,19 @@ def record_site_visit(
     _require_assigned(application, reviewer)
     if not notes.strip():
         raise ValidationError({"notes": _("Write the notes of the visit.")})
-    visit = SiteVisit.objects.create(
-        application=application, visited_on=visited_on, notes=notes.strip(), recorded_by=reviewer
-    )
+    # Every photo is checked before any is stored, so a refused one leaves no file behind.
+    types = []
     for photo in photos:
         file_type = sniff_type(photo)
         if file_type not in (JPEG, PNG):
             raise ValidationError({"photos": _("Photos must be JPEG or PNG images.")})
         if photo.size and photo.size > 10 * 1024 * 1024:
             raise ValidationError({"photos": _("A photo is larger than 10 MB.")})
+        types.append(file_type)
+    visit = SiteVisit.objects.create(
+        application=application, visited_on=visited_on, notes=notes.strip(), recorded_by=reviewer
+    )
+    for photo, file_type in zip(photos, types, strict=True):
         item = SiteVisitPhoto(
             visit=visit,
             name=sanitise_filename(photo.name or "photo", file_type=file_type),

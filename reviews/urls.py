@@ -22,7 +22,7 @@ urlpatterns = [
         workspace.ClarificationCloseView.as_view(),
         name="clarification-close",
     ),
-    # Assignment (admins)
+    # Assigning reviewers, for admins
     path("manage/cycles/<slug:code>/assignments/", admin.AssignmentsView.as_view(), name="assignments"),
     path("manage/applications/<int:pk>/assign/", admin.AssignView.as_view(), name="assign"),
     path("manage/applications/<int:pk>/unassign/<int:reviewer_id>/", admin.UnassignView.as_view(), name="unassign"),

@@ -4,7 +4,8 @@
 document.addEventListener("htmx:configRequest", (event) => {
   const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
   if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
-}); Loaded with defer; no inline scripts (strict CSP stays possible).
+});
+// Loaded with defer; no inline scripts (strict CSP stays possible).
 document.addEventListener("htmx:responseError", (event) => {
   const target = event.detail.target;
   if (target) target.setAttribute("aria-invalid", "true");
