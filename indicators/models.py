@@ -175,7 +175,10 @@ class AwardCycle(TimeStampedModel):
         help_text=_("Evens out strict and lenient reviewers before their points are combined."),
     )
     disagreement_threshold = models.DecimalField(
-        _("standard deviation that flags reviewers' disagreement"), max_digits=4, decimal_places=2, default=Decimal("1.0")
+        _("standard deviation that flags reviewers' disagreement"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.0"),
     )
     # Nomination quotas per member state (ASEAN rules for the edition).
     quota_esc_award = models.PositiveSmallIntegerField(_("ESC Award nominees"), default=1)

@@ -138,10 +138,22 @@ def execute_run(run_id: int, *, on_progress: Callable[[int, int], None] | None =
             if on_progress is not None:
                 on_progress(index, len(applications))
     with transaction.atomic():
+        # One writer per cycle at a time: two runs finishing together would otherwise both mark rows current.
+        AwardCycle.objects.select_for_update().get(pk=run.cycle_id)
         ScoreRun.objects.select_for_update().get(pk=run.pk)
         ApplicationScore.objects.filter(run=run).delete()
-        # Older runs stop being current for exactly the applications this run scored.
-        ApplicationScore.objects.filter(application_id__in=ids, is_current=True).update(is_current=False)
+        # A run requested later (higher id) that already finished keeps its scores current: "current" follows the
+        # latest request, not the latest to finish, so a slow cycle rescore never hides a fresher amendment.
+        newer = set(
+            ApplicationScore.objects.filter(application_id__in=ids, is_current=True, run_id__gt=run.pk).values_list(
+                "application_id", flat=True
+            )
+        )
+        for row in rows:
+            row.is_current = row.application_id not in newer
+        ApplicationScore.objects.filter(application_id__in=ids, is_current=True, run_id__lt=run.pk).exclude(
+            application_id__in=newer
+        ).update(is_current=False)
         ApplicationScore.objects.bulk_create(rows, batch_size=1000)
         ScoreRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, done=len(applications), total=len(applications), finished_at=timezone.now()

@@ -14,11 +14,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus, ImportStatus
-from applications.models import Application, ClarificationRequest, Evidence, ImportRun, IndicatorValue
+from applications.models import (
+    Application,
+    ClarificationRequest,
+    Evidence,
+    ImportRun,
+    IndicatorValue,
+    ReviewerAssignment,
+)
 from applications.services import start_application
 from indicators.enums import CyclePhase
 from portal.enums import RegistrationStatus, Role
 from portal.models import OfficerRegistration, ReviewerConflict
+from reviews.models import SiteVisit, SiteVisitPhoto
 from scoring.models import ScoreRun
 from tests.conftest import CAST_ROLES, Cast
 from tests.factories.indicators import make_cycle
@@ -27,6 +35,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 LOGIN = "login"  # expected: redirect to the log-in page
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @dataclass
@@ -58,6 +67,10 @@ ADMIN_ONLY_PAGE = (LOGIN, 403, 403, 403, 403, 200)
 # A draft of municipality A: its officers and admins read it; reviewers see no drafts; B's officer gets 404.
 APPLICATION_READ = (LOGIN, 200, 404, 200, 404, 200)
 APPLICATION_EDIT = (LOGIN, 200, 404, 200, 404, 403)
+# A submitted application of A assigned to the reviewer: the reviewer acts (a plain POST redirects back to the
+# sheet; htmx gets the row); admins read; officers are refused.
+REVIEW_READ = (LOGIN, 403, 404, 403, 200, 200)
+REVIEW_POST = (LOGIN, 403, 404, 403, 302, 403)
 ADMIN_ONLY_ACTION = (LOGIN, 403, 403, 403, 403, 302)
 
 MATRIX: dict[str, Row] = {
@@ -204,6 +217,68 @@ MATRIX: dict[str, Row] = {
     "scoring:ranking": Row((LOGIN, 403, 403, 403, 200, 200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "scoring:runs": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "scoring:run-progress": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["run"].pk}),
+    # Review workflow: "reviewed" and "reviewed2" are submitted applications of A assigned to the reviewer
+    "reviews:workspace": Row((LOGIN, 403, 403, 403, 200, 403)),
+    "reviews:sheet": Row(REVIEW_READ, kwargs=lambda w: {"pk": w.objects["reviewed"].pk}),
+    "reviews:site-visit-photo": Row(
+        REVIEW_READ, kwargs=lambda w: {"pk": w.objects["reviewed"].pk, "photo_id": w.objects["photo"].pk}
+    ),
+    "reviews:value-review": Row(
+        REVIEW_POST,
+        kwargs=lambda w: {"pk": w.objects["reviewed"].pk, "code": "CW-01"},
+        method="post",
+        data=lambda w: {"status": "verified"},
+    ),
+    "reviews:rubric-score": Row(
+        REVIEW_POST,
+        kwargs=lambda w: {"pk": w.objects["reviewed"].pk, "code": "GOV-01"},
+        method="post",
+        data=lambda w: {"points": "3"},
+    ),
+    "reviews:site-visit": Row(
+        REVIEW_POST,
+        kwargs=lambda w: {"pk": w.objects["reviewed"].pk},
+        method="post",
+        data=lambda w: {"visited_on": "2027-05-01", "notes": "ตรวจพื้นที่บ่อบำบัด"},
+    ),
+    "reviews:complete": Row(REVIEW_POST, kwargs=lambda w: {"pk": w.objects["reviewed"].pk}, method="post"),
+    "reviews:clarification-close": Row(
+        REVIEW_POST,
+        kwargs=lambda w: {"pk": w.objects["reviewed"].pk, "request_id": w.objects["review_question"].pk},
+        method="post",
+    ),
+    "reviews:assignments": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "reviews:assign": Row(
+        ADMIN_ONLY_ACTION,
+        kwargs=lambda w: {"pk": w.objects["submitted"].pk},
+        method="post",
+        data=lambda w: {"reviewer": w.cast.reviewer.pk},
+    ),
+    "reviews:unassign": Row(
+        ADMIN_ONLY_ACTION,
+        kwargs=lambda w: {"pk": w.objects["reviewed"].pk, "reviewer_id": w.cast.reviewer.pk},
+        method="post",
+    ),
+    "reviews:board": Row((LOGIN, 403, 403, 403, 200, 200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "reviews:compare": Row(
+        (LOGIN, 403, 403, 403, 200, 200),
+        kwargs=lambda w: {"code": w.objects["cycle"].code},
+        data=lambda w: {"ids": f"{w.objects['reviewed'].pk},{w.objects['reviewed2'].pk}"},
+    ),
+    "reviews:decide": Row(
+        ADMIN_ONLY_ACTION,
+        kwargs=lambda w: {"code": w.objects["cycle"].code},
+        method="post",
+        data=lambda w: {
+            "ids": [w.objects["reviewed"].pk],
+            "round": "screening",
+            "outcome": "shortlisted",
+            "note": "ผ่าน",
+        },
+    ),
+    "reviews:decision-history": Row(
+        (LOGIN, 200, 404, 200, 200, 200), kwargs=lambda w: {"pk": w.objects["reviewed"].pk}
+    ),
     "applications:history": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-template": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-import": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
@@ -292,6 +367,29 @@ def world(cast) -> World:
     Application.objects.filter(pk=submitted.pk).update(
         status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now(), receipt_sha256="f" * 64
     )
+    reviewed, reviewed2 = (
+        start_application(
+            cycle=cycle, municipality=cast.municipality_a, track="certificate", category_code=code, by=cast.editor_a
+        )
+        for code in ("CW", "CL")
+    )
+    Application.objects.filter(pk__in=[reviewed.pk, reviewed2.pk]).update(
+        status=ApplicationStatus.SUBMITTED, submitted_at=timezone.now(), receipt_sha256="e" * 64
+    )
+    for application in (reviewed, reviewed2):
+        ReviewerAssignment.objects.create(application=application, reviewer=cast.reviewer, assigned_by=cast.admin)
+    visit = SiteVisit.objects.create(
+        application=reviewed, visited_on=dt.date(2027, 5, 1), notes="ตรวจพื้นที่", recorded_by=cast.reviewer
+    )
+    photo = SiteVisitPhoto(visit=visit, name="site.png", file_type="png", sha256="0" * 64)
+    photo.file.save("site.png", ContentFile(MINIMAL_PNG), save=False)
+    photo.save()
+    review_question = ClarificationRequest.objects.create(
+        application=reviewed,
+        indicator=cycle.framework.indicators.get(code="CW-01"),
+        question="?",
+        asked_by=cast.reviewer,
+    )
     question = ClarificationRequest.objects.create(
         application=draft, indicator=indicator, question="?", asked_by=cast.reviewer
     )
@@ -310,6 +408,10 @@ def world(cast) -> World:
             "evidence": evidence,
             "import_run": import_run,
             "question": question,
+            "reviewed": reviewed,
+            "reviewed2": reviewed2,
+            "photo": photo,
+            "review_question": review_question,
             "run": run,
         },
     )

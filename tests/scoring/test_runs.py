@@ -1,0 +1,586 @@
+import base64
+import datetime as dt
+import json
+import threading
+import time
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
+
+from applications.enums import ApplicationStatus
+from applications.models import Application, IndicatorValue
+from applications.services import (
+    receipt_digest,
+    reopen_application,
+    save_value,
+    start_application,
+    submit_application,
+)
+from indicators.enums import CyclePhase
+from indicators.models import FrameworkVersion, Indicator
+from indicators.services import adopt_framework, copy_framework
+from portal.celery import app
+from portal.models import Municipality
+from scoring import engine
+from scoring.enums import RunScope, RunStatus, ScoreKind
+from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
+from scoring.services import execute_run, mark_failed, request_application_score, request_cycle_rescore
+from scoring.tasks import run_scores_task
+from tests.factories.indicators import make_cycle
+from tests.factories.portal import ProvinceFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+KINDS = (ScoreKind.SUBMITTED, ScoreKind.VERIFIED)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def cycle(db):
+    return make_cycle(
+        code="esc-t", phase=CyclePhase.CALL_OPEN, submission_deadline=timezone.now() + dt.timedelta(days=30)
+    )
+
+
+@pytest.fixture
+def application(cast, cycle):
+    return start_application(
+        cycle=cycle, municipality=cast.municipality_a, track="esc_award", category_code="", by=cast.editor_a
+    )
+
+
+@pytest.fixture
+def broker():
+    """The test queue on Redis, emptied before and after: the test reads which runs were sent to it."""
+    app.control.purge()
+    yield
+    app.control.purge()
+
+
+def queued_run_ids() -> list[int]:
+    """Run ids of the scoring tasks waiting in the test queue."""
+    with app.connection_for_write() as connection:
+        raw = connection.default_channel.client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
+    messages = [json.loads(item) for item in raw]
+    return [
+        json.loads(base64.b64decode(message["body"]))[1]["run_id"]
+        for message in messages
+        if message["headers"]["task"] == "scoring.run_scores"
+    ]
+
+
+def indicator(cycle, code):
+    return Indicator.objects.get(framework_id=cycle.framework_id, code=code)
+
+
+def put(application, code, raw, by):
+    return save_value(
+        application=application,
+        indicator=indicator(application.cycle, code),
+        by=by,
+        changes={"value": raw},
+        expected_version=None,
+    )
+
+
+def lock(application, by):
+    return submit_application(application=application, by=by, confirmed_digest=receipt_digest(application))
+
+
+def submitted_applications(cycle, values: list[dict[str, int]], *, created_by):
+    """Submitted ESC Award applications written in bulk, one per dict of indicator code → number or level."""
+    province = ProvinceFactory()
+    start = Municipality.objects.count()
+    municipalities = Municipality.objects.bulk_create(
+        Municipality(
+            code=f"7{start + number:05d}",
+            kind="town",
+            name_th=f"เมือง{start + number}",
+            full_name_th=f"เทศบาลเมือง{start + number}",
+            name_en=f"Town {start + number}",
+            province=province,
+            population=45_000,
+        )
+        for number in range(len(values))
+    )
+    applications = Application.objects.bulk_create(
+        Application(
+            cycle=cycle,
+            municipality=municipality,
+            track="esc_award",
+            category_code="",
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            population=45_000,
+            created_by=created_by,
+        )
+        for municipality in municipalities
+    )
+    indicators = {item.code: item for item in Indicator.objects.filter(framework_id=cycle.framework_id)}
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            application=application,
+            indicator=indicators[code],
+            level=value if indicators[code].value_type == "rubric" else None,
+            number=None if indicators[code].value_type == "rubric" else Decimal(value),
+        )
+        for application, entries in zip(applications, values, strict=True)
+        for code, value in entries.items()
+    )
+    return applications
+
+
+def cycle_run(cycle, reason="test"):
+    """A queued whole-cycle run. Its task is sent only when the test's transaction commits (transactional tests)."""
+    return request_cycle_rescore(cycle=cycle, reason=reason)
+
+
+def stored_rows(run) -> set[tuple]:
+    return {
+        (application, kind, total, json.dumps(areas, sort_keys=True), json.dumps(indicators, sort_keys=True))
+        for application, kind, total, areas, indicators in ApplicationScore.objects.filter(run=run).values_list(
+            "application_id", "kind", "total", "areas", "indicators"
+        )
+    }
+
+
+def current_rows() -> set[tuple[int, str, int]]:
+    return set(ApplicationScore.objects.filter(is_current=True).values_list("application_id", "kind", "run_id"))
+
+
+def score_row(run, application, kind, *, is_current):
+    return ApplicationScore(
+        run=run,
+        application=application,
+        framework_id=run.framework_id,
+        kind=kind,
+        total=Decimal("10.00"),
+        completeness=Decimal("0.500"),
+        ranked=False,
+        is_current=is_current,
+    )
+
+
+# ---- stored scores against a hand computation ------------------------------------------------------------------
+
+
+def test_execute_run_stores_the_submitted_score_with_its_explanations(cast, application):
+    put(application, "CA-01", "85", cast.editor_a)
+    put(application, "CA-02", "12", cast.editor_a)
+    put(application, "CA-07", "3", cast.editor_a)
+    run = request_application_score(application=application, reason="test")
+
+    execute_run(run.pk)
+
+    score = ApplicationScore.objects.get(run=run, kind=ScoreKind.SUBMITTED)
+    # CA: (3 + 2 + 3) / (4 × 10) = 20.00; CW, CL, GOV 0; total 0.8 × (20 + 0 + 0) / 3 + 0.2 × 0 = 5.33.
+    assert (score.total, score.completeness, score.ranked, score.tier, score.governance, score.is_current) == (
+        Decimal("5.33"),
+        Decimal("0.088"),
+        False,
+        "none",
+        Decimal("0.00"),
+        True,
+    )
+    assert score.areas == {
+        "CA": {"score": "20.00", "answered": 3, "applicable": 10},
+        "CW": {"score": "0.00", "answered": 0, "applicable": 9},
+        "CL": {"score": "0.00", "answered": 0, "applicable": 10},
+        "GOV": {"score": "0.00", "answered": 0, "applicable": 5},
+    }
+    by_code = {item["code"]: item for item in score.indicators}
+    assert len(score.indicators) == 34
+    assert by_code["CA-02"] == {
+        "code": "CA-02",
+        "area": "CA",
+        "points": "2",
+        "max": 4,
+        "weight": "1.0000",
+        "missing": False,
+        "th": "CA-02: 12 วัน ≤ 30 วัน → 2 คะแนน",
+        "en": "CA-02: 12 days ≤ 30 days → 2 points",
+    }
+    assert (by_code["CA-01"]["points"], by_code["CA-01"]["en"]) == ("3", "CA-01: 85 % ≥ 80 % → 3 points")
+    assert (by_code["CA-07"]["points"], by_code["CA-07"]["en"]) == ("3", "CA-07: level 3 → 3 points")
+    assert (by_code["CW-01"]["points"], by_code["CW-01"]["missing"], by_code["CW-01"]["en"]) == (
+        "0",
+        True,
+        "CW-01: no value → 0 points",
+    )
+
+
+def test_execute_run_verified_score_leaves_out_self_assessed_rubric_levels(cast, application):
+    put(application, "CA-01", "85", cast.editor_a)
+    put(application, "CA-02", "12", cast.editor_a)
+    put(application, "CA-07", "3", cast.editor_a)
+    run = request_application_score(application=application, reason="test")
+
+    execute_run(run.pk)
+
+    score = ApplicationScore.objects.get(run=run, kind=ScoreKind.VERIFIED)
+    # CA: (3 + 2) / 40 = 12.50; total 0.8 × 12.50 / 3 = 3.33.
+    assert (score.total, score.completeness, score.areas["CA"]) == (
+        Decimal("3.33"),
+        Decimal("0.059"),
+        {"score": "12.50", "answered": 2, "applicable": 10},
+    )
+    ca07 = next(item for item in score.indicators if item["code"] == "CA-07")
+    assert (ca07["points"], ca07["missing"], ca07["en"]) == ("0", True, "CA-07: no value → 0 points")
+
+
+def test_execute_run_verified_score_counts_reviewer_points_and_corrections(cast, application):
+    put(application, "CA-01", "85", cast.editor_a)
+    put(application, "CA-02", "12", cast.editor_a)
+    put(application, "CA-07", "3", cast.editor_a)
+    VerifiedValue.objects.create(
+        application=application, indicator=indicator(application.cycle, "CA-07"), points=Decimal(1)
+    )
+    VerifiedValue.objects.create(
+        application=application, indicator=indicator(application.cycle, "CA-02"), number=Decimal(40)
+    )
+    run = request_application_score(application=application, reason="test")
+
+    execute_run(run.pk)
+
+    submitted = ApplicationScore.objects.get(run=run, kind=ScoreKind.SUBMITTED)
+    verified = ApplicationScore.objects.get(run=run, kind=ScoreKind.VERIFIED)
+    # Verified CA: CA-01 3 + CA-02 (40 days ≤ 60) 1 + CA-07 (reviewers' points) 1 = 5 / 40 = 12.50.
+    assert (submitted.total, verified.total, verified.areas["CA"]) == (
+        Decimal("5.33"),
+        Decimal("3.33"),
+        {"score": "12.50", "answered": 3, "applicable": 10},
+    )
+    by_code = {item["code"]: item for item in verified.indicators}
+    assert [by_code["CA-02"]["en"], by_code["CA-07"]["en"]] == [
+        "CA-02: 40 days ≤ 60 days → 1 point",
+        "CA-07: level 1 → 1 point",
+    ]
+
+
+# ---- what queues a run -----------------------------------------------------------------------------------------
+
+
+def test_submit_application_queues_one_application_run(cast, application, broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        lock(application, cast.signatory_a)
+
+    run = ScoreRun.objects.get()
+    assert (run.scope, run.application_id, run.reason, run.status, run.total, run.framework_id) == (
+        RunScope.APPLICATION,
+        application.pk,
+        "submitted",
+        RunStatus.QUEUED,
+        1,
+        application.cycle.framework_id,
+    )
+    assert queued_run_ids() == [run.pk]
+
+
+def test_reopen_application_queues_one_application_run(cast, application, broker, django_capture_on_commit_callbacks):
+    lock(application, cast.signatory_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_application(application=application, by=cast.admin, reason="แก้ไขข้อมูล CA-02")
+
+    run = ScoreRun.objects.get()
+    assert (run.scope, run.application_id, run.reason, run.status) == (
+        RunScope.APPLICATION,
+        application.pk,
+        "reopened",
+        RunStatus.QUEUED,
+    )
+    assert queued_run_ids() == [run.pk]
+
+
+def test_adopt_framework_queues_a_cycle_rescore_under_the_new_version(
+    cast, cycle, application, broker, django_capture_on_commit_callbacks
+):
+    submitted_applications(cycle, [{"CA-02": 12}, {"CA-02": 40}], created_by=cast.admin)
+    version_2 = copy_framework(framework=cycle.framework)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        adopt_framework(cycle=cycle, framework=version_2)
+
+    run = ScoreRun.objects.get()
+    assert (run.scope, run.application_id, run.reason, run.status, run.total, run.framework_id) == (
+        RunScope.CYCLE,
+        None,
+        "framework",
+        RunStatus.QUEUED,
+        2,
+        version_2.pk,
+    )
+    assert queued_run_ids() == [run.pk]
+
+
+def wait_for(predicate, *, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.05)
+    return predicate()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submitted_application_is_scored_by_a_real_worker(cast, application, celery_worker):
+    put(application, "CA-03", "5", cast.editor_a)
+
+    lock(application, cast.signatory_a)
+    run = wait_for(lambda: ScoreRun.objects.filter(application=application, status=RunStatus.DONE).first())
+
+    assert run is not None
+    assert (run.reason, run.attempts, run.done, run.total) == ("submitted", 1, 1, 1)
+    score = ApplicationScore.objects.get(application=application, kind=ScoreKind.SUBMITTED, is_current=True)
+    # CA: 2 / 40 = 5.00; total 0.8 × 5.00 / 3 = 1.33.
+    assert (score.run_id, score.total, score.areas["CA"]["score"]) == (run.pk, Decimal("1.33"), "5.00")
+    assert next(item for item in score.indicators if item["code"] == "CA-03")["th"] == "CA-03: 5 วัน ≤ 10 วัน → 2 คะแนน"
+
+
+# ---- idempotency and "current" ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_submitted(cast, cycle):
+    return submitted_applications(
+        cycle,
+        [{"CA-02": 12, "CA-07": 3}, {"CA-01": 95, "CW-07": 150, "GOV-01": 4}, {"CL-01": Decimal("1.1")}],
+        created_by=cast.admin,
+    )
+
+
+@pytest.mark.parametrize("redelivered", [False, True], ids=["done-run", "redelivered-unfinished-run"])
+def test_execute_run_twice_gives_identical_rows_and_no_duplicates(cycle, three_submitted, redelivered):
+    run = cycle_run(cycle)
+    execute_run(run.pk)
+    first = stored_rows(run)
+    if redelivered:  # a redelivered task finds its run unfinished and computes it again from the start
+        ScoreRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+
+    again = execute_run(run.pk)
+
+    assert (again.pk, again.status, again.done, again.total) == (run.pk, RunStatus.DONE, 3, 3)
+    assert again.attempts == (2 if redelivered else 1)
+    assert stored_rows(run) == first
+    assert len(first) == 6
+    assert ApplicationScore.objects.filter(run=run).count() == 6
+    assert current_rows() == {(application.pk, kind, run.pk) for application in three_submitted for kind in KINDS}
+
+
+def test_second_run_replaces_the_current_scores(cycle, three_submitted):
+    first = cycle_run(cycle, "first")
+    execute_run(first.pk)
+    second = cycle_run(cycle, "second")
+
+    execute_run(second.pk)
+
+    assert current_rows() == {(application.pk, kind, second.pk) for application in three_submitted for kind in KINDS}
+    assert ApplicationScore.objects.filter(run=first, is_current=False).count() == 6
+    assert ApplicationScore.objects.filter(is_current=True).count() == 6
+
+
+def test_application_run_replaces_the_current_scores_of_that_application_only(cycle, three_submitted):
+    whole = cycle_run(cycle)
+    execute_run(whole.pk)
+    one = request_application_score(application=three_submitted[1], reason="amended")
+
+    execute_run(one.pk)
+
+    assert current_rows() == {
+        (application.pk, kind, one.pk if application == three_submitted[1] else whole.pk)
+        for application in three_submitted
+        for kind in KINDS
+    }
+
+
+def test_unique_constraint_forbids_a_second_current_score_per_application_and_kind(cycle, three_submitted):
+    first, second = cycle_run(cycle, "first"), cycle_run(cycle, "second")
+    score_row(first, three_submitted[0], ScoreKind.SUBMITTED, is_current=True).save()
+
+    with pytest.raises(IntegrityError, match="applicationscore_one_current"), transaction.atomic():
+        score_row(second, three_submitted[0], ScoreKind.SUBMITTED, is_current=True).save()
+
+    score_row(second, three_submitted[0], ScoreKind.SUBMITTED, is_current=False).save()
+    assert ApplicationScore.objects.filter(application=three_submitted[0]).count() == 2
+
+
+def test_unique_constraint_forbids_a_second_row_per_run_application_and_kind(cycle, three_submitted):
+    run = cycle_run(cycle)
+    score_row(run, three_submitted[0], ScoreKind.SUBMITTED, is_current=False).save()
+
+    with pytest.raises(IntegrityError, match="applicationscore_once_per_run"), transaction.atomic():
+        score_row(run, three_submitted[0], ScoreKind.SUBMITTED, is_current=False).save()
+
+    score_row(run, three_submitted[0], ScoreKind.VERIFIED, is_current=False).save()
+    assert ApplicationScore.objects.filter(run=run).count() == 2
+
+
+# ---- two runs that finish at the same time ----------------------------------------------------------------------
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def waits_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
+        return cursor.fetchone()[0] > 0
+
+
+def in_thread(run_id: int, pids: dict, errors: dict) -> threading.Thread:
+    """execute_run on a connection of its own, as a second worker would; its backend pid and error are recorded."""
+
+    def target():
+        try:
+            pids[run_id] = backend_pid()
+            execute_run(run_id)
+        except Exception as error:  # handed to the test, which raises it
+            errors[run_id] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_finishing_at_the_same_time_both_complete_with_one_current_score_each(cycle, three_submitted, broker):
+    execute_run(cycle_run(cycle, "first").pk)
+    earlier, later = cycle_run(cycle, "earlier"), cycle_run(cycle, "later")
+    pids, errors, threads = {}, {}, []
+    # The earlier run's commit waits for this lock (its foreign keys are checked at commit), so the later run reaches
+    # its own final transaction while the earlier one has un-marked the old rows and inserted its own, uncommitted.
+    with transaction.atomic():
+        FrameworkVersion.objects.select_for_update().get(pk=cycle.framework_id)
+        threads.append(in_thread(earlier.pk, pids, errors))
+        earlier_waits = wait_for(lambda: earlier.pk in pids and waits_for_a_lock(pids[earlier.pk]), seconds=60)
+        threads.append(in_thread(later.pk, pids, errors))
+        later_waits = wait_for(lambda: later.pk in pids and waits_for_a_lock(pids[later.pk]), seconds=60)
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert (earlier_waits, later_waits) == (True, True)
+    if later.pk in errors:
+        raise errors[later.pk]
+    assert errors == {}
+    assert list(ScoreRun.objects.filter(pk__in=[earlier.pk, later.pk]).values_list("status", flat=True)) == [
+        RunStatus.DONE,
+        RunStatus.DONE,
+    ]
+    assert current_rows() == {(application.pk, kind, later.pk) for application in three_submitted for kind in KINDS}
+
+
+# ---- a run that fails midway ------------------------------------------------------------------------------------
+
+
+def crash_on_call(monkeypatch, number: int) -> None:
+    """The engine raises on its `number`th call: a stand-in for any crash in the middle of a run."""
+    real = engine.score_application
+    calls = []
+
+    def score_application(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == number:
+            raise RuntimeError(f"engine crashed on call {number}")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "score_application", score_application)
+
+
+def test_run_that_raises_midway_leaves_the_previous_scores_and_fails(monkeypatch, cycle, three_submitted):
+    previous = cycle_run(cycle, "first")
+    execute_run(previous.pk)
+    before = stored_rows(previous)
+    run = cycle_run(cycle, "second")
+    crash_on_call(monkeypatch, 4)
+
+    with pytest.raises(RuntimeError, match="engine crashed on call 4"):
+        run_scores_task.apply(kwargs={"run_id": run.pk})
+
+    run.refresh_from_db()
+    assert (run.status, run.error, run.attempts) == (RunStatus.FAILED, "RuntimeError: engine crashed on call 4", 1)
+    assert run.finished_at is not None
+    assert ApplicationScore.objects.filter(run=run).count() == 0
+    assert stored_rows(previous) == before
+    assert current_rows() == {(application.pk, kind, previous.pk) for application in three_submitted for kind in KINDS}
+
+
+def test_failed_run_completes_when_run_again(monkeypatch, cycle, three_submitted):
+    run = cycle_run(cycle)
+    crash_on_call(monkeypatch, 2)
+    with pytest.raises(RuntimeError):
+        run_scores_task.apply(kwargs={"run_id": run.pk})
+    monkeypatch.undo()
+
+    result = run_scores_task.apply(kwargs={"run_id": run.pk})
+
+    run.refresh_from_db()
+    assert (result.get(), run.status, run.attempts, run.error, run.done) == (RunStatus.DONE, RunStatus.DONE, 2, "", 3)
+    assert current_rows() == {(application.pk, kind, run.pk) for application in three_submitted for kind in KINDS}
+
+
+def test_run_scores_task_called_directly_returns_the_run_status(cycle, three_submitted):
+    run = cycle_run(cycle)
+
+    status = run_scores_task(run_id=run.pk)
+
+    assert (status, ScoreRun.objects.get(pk=run.pk).status) == (RunStatus.DONE, RunStatus.DONE)
+
+
+def test_run_scores_task_of_a_vanished_run_returns_vanished(cycle):
+    run = cycle_run(cycle)
+    run_id = run.pk
+    run.delete()
+
+    assert run_scores_task(run_id=run_id) == "vanished"
+
+
+def test_mark_failed_leaves_a_finished_run_done(cycle, three_submitted):
+    run = cycle_run(cycle)
+    execute_run(run.pk)
+
+    mark_failed(run.pk, "late error")
+
+    run.refresh_from_db()
+    assert (run.status, run.error) == (RunStatus.DONE, "")
+
+
+# ---- management command -----------------------------------------------------------------------------------------
+
+
+def test_rescore_cycle_command_prints_progress_and_a_summary(cast, cycle):
+    submitted_applications(cycle, [{"CA-02": n % 60} for n in range(150)], created_by=cast.admin)
+    out = StringIO()
+
+    call_command("rescore_cycle", "esc-t", stdout=out)
+
+    run = ScoreRun.objects.get()
+    assert out.getvalue().splitlines() == [
+        "  100 of 150",
+        "  150 of 150",
+        f"Run {run.pk}: 150 applications scored under esc-2021 v1 (Done).",
+    ]
+    assert (run.reason, run.status, run.done, run.total) == ("command", RunStatus.DONE, 150, 150)
+    assert ApplicationScore.objects.filter(run=run, is_current=True).count() == 300
+
+
+def test_rescore_cycle_command_refuses_an_unknown_code(cycle):
+    with pytest.raises(CommandError) as error:
+        call_command("rescore_cycle", "esc-nope", stdout=StringIO())
+
+    assert str(error.value) == "No cycle has the code 'esc-nope'."
+    assert ScoreRun.objects.count() == 0
