@@ -352,6 +352,8 @@ def decide(*, applications: list[Application], round: str, outcome: str, note: s
         raise ValidationError({"note": _("Every decision needs a note.")})
     if not applications:
         raise ValidationError(_("Choose at least one application."))
+    if any(application.status == ApplicationStatus.DRAFT for application in applications):
+        raise ValidationError(_("A draft cannot be decided on: it was never submitted."), code="draft")
     cycles = {application.cycle_id for application in applications}
     if len(cycles) != 1:
         raise ValidationError(_("Decide on applications of one cycle at a time."))
