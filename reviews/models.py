@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import Application
-from indicators.models import Indicator
+from indicators.models import AwardCycle, Indicator
 from portal.models import private_upload_path
 from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
 
@@ -106,3 +107,40 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.round} {self.outcome}"
+
+
+class ExportRun(models.Model):
+    """A batch export of a cycle's shortlist as a ZIP (packets in Thai and English, evidence, rankings), built by a
+    Celery task with progress; rebuilding replaces the file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("export status", "Queued")
+        RUNNING = "running", pgettext_lazy("export status", "Building")
+        DONE = "done", pgettext_lazy("export status", "Ready")
+        FAILED = "failed", pgettext_lazy("export status", "Failed")
+
+    cycle = models.ForeignKey(AwardCycle, on_delete=models.CASCADE, related_name="exports")
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=private_upload_path, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.status} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
