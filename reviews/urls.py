@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import admin, exports, ranking, workspace
+from reviews.views import admin, exports, packets, ranking, workspace
 
 app_name = "reviews"
 
@@ -32,7 +32,7 @@ urlpatterns = [
     path("manage/cycles/<slug:code>/decisions/", ranking.DecideView.as_view(), name="decide"),
     path("applications/<int:pk>/decisions/", ranking.DecisionHistoryView.as_view(), name="decision-history"),
     # Nomination packets and exports
-    path("applications/<int:pk>/packet/<str:language>.pdf", exports.PacketView.as_view(), name="packet"),
+    path("applications/<int:pk>/packet/<str:language>.pdf", packets.PacketView.as_view(), name="packet"),
     path("manage/cycles/<slug:code>/exports/", exports.ExportListView.as_view(), name="exports"),
     path("manage/exports/<int:pk>/", exports.ExportProgressView.as_view(), name="export-progress"),
     path("manage/exports/<int:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
