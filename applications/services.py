@@ -288,6 +288,10 @@ def save_profile(
 def upload_evidence(*, application: Application, indicator: Indicator, file: UploadedFile, by: User) -> Evidence:
     """Attach a PDF, JPEG, PNG or XLSX (type read from the content) of at most 20 MB to one indicator."""
     ensure_editable(application)
+    return _store_evidence(application=application, indicator=indicator, file=file, by=by)
+
+
+def _store_evidence(*, application: Application, indicator: Indicator, file: UploadedFile, by: User) -> Evidence:
     if file.size is not None and file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(_("The file is larger than 20 MB."), code="too_large")
     file_type = sniff_type(file)
@@ -566,7 +570,12 @@ def ask_clarification(
 
 @transaction.atomic
 def answer_clarification(
-    *, request: ClarificationRequest, answer: str, by: User, amended_value: str | None = None
+    *,
+    request: ClarificationRequest,
+    answer: str,
+    by: User,
+    amended_value: str | None = None,
+    evidence: UploadedFile | None = None,
 ) -> ClarificationRequest:
     """The municipality answers an open request and may amend that one value, even after submission.
 
@@ -593,6 +602,9 @@ def answer_clarification(
         transaction.on_commit(
             partial(application_values_changed.send, sender=Application, application_id=request.application_id)
         )
+    if evidence is not None:
+        # The requested document may be attached even though the application is locked: only to this indicator.
+        _store_evidence(application=request.application, indicator=request.indicator, file=evidence, by=by)
     request.answer, request.answered_by, request.answered_at = answer.strip(), by, timezone.now()
     request.status = ClarificationStatus.ANSWERED
     request.save(update_fields=["answer", "answered_by", "answered_at", "status"])

@@ -61,8 +61,9 @@ class AssignForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    round = forms.ChoiceField(label=_("Round"), choices=DecisionRound.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=DecisionOutcome.choices)
+    # No preselected choice: a decision is never made by submitting the form without looking.
+    round = forms.ChoiceField(label=_("Round"), choices=[("", "—"), *DecisionRound.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *DecisionOutcome.choices])
     # Not required here: the service refuses an empty note with its own message (one rule, one place).
     note = forms.CharField(label=_("Note"), required=False, max_length=4000)
 

@@ -30,6 +30,11 @@ class AnswerForm(PortalFormMixin, forms.Form):
         required=False,
         help_text=gettext_lazy("Leave empty to keep the submitted value."),
     )
+    evidence = forms.FileField(
+        label=gettext_lazy("Attach a document (optional)"),
+        required=False,
+        help_text=gettext_lazy("PDF, JPEG, PNG or Excel, up to 20 MB. It is added to this indicator's evidence."),
+    )
 
 
 class ClarificationListView(ListView):
@@ -88,6 +93,7 @@ class ClarificationAnswerView(FormView):
                 request=self.clarification,
                 answer=form.cleaned_data["answer"],
                 amended_value=form.cleaned_data["amended_value"] or None,
+                evidence=form.cleaned_data["evidence"],
                 by=self.request.user,
             )
         except ValidationError as error:

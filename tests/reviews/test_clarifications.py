@@ -127,3 +127,27 @@ def test_another_municipality_cannot_answer(client, cast, submitted):
     response = client.get(reverse("applications:clarification-answer", args=[submitted.pk, request.pk]))
 
     assert response.status_code == 404
+
+
+def test_an_answer_may_attach_the_requested_document_to_a_locked_application(client, cast, submitted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.models import Evidence
+
+    indicator = submitted.cycle.framework.indicators.get(code="CA-02")
+    request = ClarificationRequest.objects.create(
+        application=submitted, indicator=indicator, question="แนบข้อมูลรายวัน", asked_by=cast.reviewer
+    )
+    client.force_login(cast.editor_a)
+    upload = SimpleUploadedFile("daily-pm25.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+    response = client.post(
+        reverse("applications:clarification-answer", args=[submitted.pk, request.pk]),
+        {"answer": "แนบแล้ว", "amended_value": "", "evidence": upload},
+    )
+
+    assert response.status_code == 302
+    assert list(Evidence.objects.filter(application=submitted).values_list("indicator__code", "name")) == [
+        ("CA-02", "daily-pm25.pdf")
+    ]
+    assert Application.objects.get(pk=submitted.pk).status == ApplicationStatus.SUBMITTED
