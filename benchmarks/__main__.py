@@ -10,7 +10,7 @@ from pathlib import Path
 
 import django
 
-BENCHMARKS = ("bench_municipalities", "bench_scoring")
+BENCHMARKS = ("bench_municipalities", "bench_scoring", "bench_packets")
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
