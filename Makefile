@@ -56,3 +56,11 @@ worker: install
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3 test-results
+
+# Sample nomination packets from the demo data (migrate and seed_demo are idempotent; the PDFs are rewritten).
+.PHONY: samples
+samples: install
+	@scripts/step.sh "Sample nomination packets (docs/samples/packet-th.pdf, packet-en.pdf)"
+	@$(MANAGE) migrate --no-input -v0
+	@$(MANAGE) seed_demo >/dev/null
+	@$(MANAGE) render_samples

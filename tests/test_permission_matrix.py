@@ -26,7 +26,7 @@ from applications.services import start_application
 from indicators.enums import CyclePhase
 from portal.enums import RegistrationStatus, Role
 from portal.models import OfficerRegistration, ReviewerConflict
-from reviews.models import SiteVisit, SiteVisitPhoto
+from reviews.models import ExportRun, SiteVisit, SiteVisitPhoto
 from scoring.models import ScoreRun
 from tests.conftest import CAST_ROLES, Cast
 from tests.factories.indicators import make_cycle
@@ -279,6 +279,13 @@ MATRIX: dict[str, Row] = {
     "reviews:decision-history": Row(
         (LOGIN, 200, 404, 200, 200, 200), kwargs=lambda w: {"pk": w.objects["reviewed"].pk}
     ),
+    # Packets and exports
+    "reviews:packet": Row(REVIEW_READ, kwargs=lambda w: {"pk": w.objects["reviewed"].pk, "language": "th"}),
+    "reviews:exports": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "reviews:export-progress": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["export"].pk}),
+    "reviews:export-download": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["export"].pk}),
+    "reviews:export-excel": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "reviews:export-csv": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "applications:history": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-template": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-import": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
@@ -390,6 +397,9 @@ def world(cast) -> World:
         question="?",
         asked_by=cast.reviewer,
     )
+    export = ExportRun(cycle=cycle, status=ExportRun.Status.DONE, total=1, done=1, requested_by=cast.admin)
+    export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
+    export.save()
     question = ClarificationRequest.objects.create(
         application=draft, indicator=indicator, question="?", asked_by=cast.reviewer
     )
@@ -408,6 +418,7 @@ def world(cast) -> World:
             "evidence": evidence,
             "import_run": import_run,
             "question": question,
+            "export": export,
             "reviewed": reviewed,
             "reviewed2": reviewed2,
             "photo": photo,

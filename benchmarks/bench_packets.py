@@ -1,0 +1,216 @@
+"""Nomination packets: seconds per packet and per page, and a batch of 50, against a plain Thai document.
+
+The baseline is a plain 8-page Thai document (headings and paragraphs of varied Thai text, Sarabun embedded)
+rendered in the same run through the same adapter (portal.pdf.html_to_pdf with the packet's stylesheet), so that
+fonts, fetcher and machine are the same. Goal: a packet page costs at most twice a plain page (ratio ≥ 0.5).
+
+Data: 50 shortlisted ESC Award applications of real municipalities on the 2021 framework, every indicator
+answered, some values verified or corrected, evidence files listed, a decision with a note, scored by a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+
+from applications.enums import ApplicationStatus
+from applications.models import Application, Evidence, IndicatorValue
+from applications.selectors import size_class_for
+from benchmarks.harness import Figure, best_of
+from indicators.enums import CyclePhase
+from indicators.services import create_cycle, load_framework
+from portal.enums import Role
+from portal.models import Municipality, User
+from portal.municipality_data import read_municipality_rows
+from portal.pdf import html_to_pdf
+from portal.services import load_municipalities
+from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
+from reviews.models import Decision, ValueReview
+from reviews.packets import STYLESHEET, render_packet_pdf
+from scoring.services import execute_run, request_cycle_rescore
+
+PACKETS = 50
+PLAIN_PAGES = 8
+FRAMEWORK = Path(__file__).resolve().parents[1] / "indicators" / "frameworks" / "esc-2021.yaml"
+VOCABULARY = (
+    "เทศบาล ชุมชน สิ่งแวดล้อม การจัดการ ขยะมูลฝอย น้ำเสีย คุณภาพอากาศ พื้นที่สีเขียว โครงการ "
+    "ประชาชน ต่อเนื่อง ร่วมกับ ดำเนินงาน ผลลัพธ์ ลดลง เพิ่มขึ้น ร้อยละ ภายใน ปีงบประมาณ "
+    "แผนปฏิบัติการ งบประมาณ หน่วยงาน รับผิดชอบ ตัวชี้วัด ติดตาม ประเมินผล โรงเรียน ธนาคารขยะ "
+    "ต้นไม้ แม่น้ำ ริมคลอง ถนน สาธารณะ การมีส่วนร่วม เครือข่าย อาสาสมัคร ครัวเรือน คัดแยก "
+    "รีไซเคิล ปุ๋ยหมัก"
+)
+WORDS = VOCABULARY.split()
+
+
+def plain_document(rng: random.Random) -> str:
+    """Eight pages of Thai prose: a heading and seven paragraphs of varied sentences per page."""
+
+    def paragraph() -> str:
+        sentences = (
+            "".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))) + f" {rng.randint(2, 950)}"
+            for _ in range(rng.randint(4, 7))
+        )
+        return f"<p>{' '.join(sentences)}</p>"
+
+    chapters = "".join(
+        f"<section class='chapter'><h2>บทที่ {number}</h2>{''.join(paragraph() for _ in range(7))}</section>"
+        for number in range(1, PLAIN_PAGES + 1)
+    )
+    return f"<!DOCTYPE html><html lang='th'><body data-page-word='หน้า' data-page-of='/'>{chapters}</body></html>"
+
+
+def page_count(document: bytes) -> int:
+    from pypdf import PdfReader  # noqa: PLC0415 -- a development dependency, needed only here
+
+    return len(PdfReader(io.BytesIO(document)).pages)
+
+
+def _build(rng: random.Random) -> list[Application]:
+    load_municipalities(rows=read_municipality_rows())
+    framework = load_framework(text=FRAMEWORK.read_text(encoding="utf-8")).framework
+    cycle = create_cycle(
+        code="bench-packets",
+        name_th="รางวัลอาเซียนด้านสิ่งแวดล้อมเมืองที่ยั่งยืน (ทดสอบความเร็ว)",
+        name_en="ASEAN ESC Award (benchmark)",
+        esc_award_edition=7,
+        certificate_edition=6,
+        reference_year=2025,
+        framework=framework,
+        responsible_agency_th="กรมการเปลี่ยนแปลงสภาพภูมิอากาศและสิ่งแวดล้อม (สส.)",
+        responsible_agency_en="Department of Climate Change and Environment (DCCE)",
+    )
+    cycle.phase, cycle.submission_deadline = CyclePhase.COMMITTEE_RANKING, timezone.now() - dt.timedelta(days=30)
+    cycle.save()
+    admin = User.objects.create_user("bench.packets@example.go.th", "x", full_name="ผู้ดูแลระบบ", role=Role.ADMIN)
+    reviewer = User.objects.create_user(
+        "bench.reviewer@example.go.th", "x", full_name="ผู้ตรวจประเมิน", role=Role.REVIEWER
+    )
+    municipalities = list(Municipality.objects.filter(population__gte=20_000).order_by("code")[:PACKETS])
+    applications = Application.objects.bulk_create(
+        Application(
+            cycle=cycle,
+            municipality=municipality,
+            track="esc_award",
+            category_code="",
+            status=ApplicationStatus.SHORTLISTED,
+            submitted_at=timezone.now() - dt.timedelta(days=20),
+            population=municipality.population,
+            population_year=2025,
+            households=int((municipality.population or 20_000) / 2.6),
+            area_km2=municipality.area_km2 or Decimal("25.5"),
+            size_class=size_class_for(cycle, municipality.population),
+            best_practice_th="เทศบาลดำเนินงานด้านสิ่งแวดล้อมร่วมกับชุมชนอย่างต่อเนื่อง " * 6,
+            best_practice_en="The municipality works with its communities on the environment, year after year. " * 6,
+            created_by=admin,
+        )
+        for municipality in municipalities
+    )
+    indicators = list(framework.indicators.all())
+    values, reviews, evidence = [], [], []
+    for application in applications:
+        for position, indicator in enumerate(indicators):
+            value = IndicatorValue(application=application, indicator=indicator, period="ปีงบประมาณ 2568", version=1)
+            if indicator.value_type == "rubric":
+                value.level, value.text = rng.randint(1, 4), "มีคำสั่งแต่งตั้งคณะทำงานและแผนปฏิบัติการประจำปี"
+            elif indicator.value_type == "yes_no":
+                value.flag = rng.random() > 0.3
+            elif indicator.value_type == "text":
+                value.text = "มีโครงการต่อเนื่องร่วมกับชุมชน"
+            else:
+                high = float(indicator.max_value or 100)
+                value.number = Decimal(
+                    str(round(rng.uniform(0, min(high, 500)), 0 if indicator.value_type == "count" else 1))
+                )
+            values.append(value)
+            if position % 3 == 0 and value.number is not None:
+                reviews.append(
+                    ValueReview(
+                        application=application,
+                        indicator=indicator,
+                        reviewer=reviewer,
+                        status=VerificationStatus.VERIFIED,
+                    )
+                )
+            if position % 2 == 0:
+                content = f"{application.pk}-{indicator.code}".encode()
+                evidence.append(
+                    Evidence(
+                        application=application,
+                        indicator=indicator,
+                        file=f"bench/{application.pk}-{indicator.code}.pdf",
+                        name=f"{indicator.code.lower()}-รายงานผลการดำเนินงาน.pdf",
+                        file_type="pdf",
+                        size=rng.randint(50_000, 5_000_000),
+                        sha256=hashlib.sha256(content).hexdigest(),
+                        uploaded_by=admin,
+                    )
+                )
+    IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    ValueReview.objects.bulk_create(reviews, batch_size=5000)
+    Evidence.objects.bulk_create(evidence, batch_size=5000)
+    Decision.objects.bulk_create(
+        Decision(
+            application=application,
+            round=DecisionRound.DESK_REVIEW,
+            outcome=DecisionOutcome.SHORTLISTED,
+            note="ผ่านการตรวจประเมินเอกสาร คะแนนหลังตรวจสอบอยู่ในกลุ่มสูงของขนาดเมือง",
+            decided_by=admin,
+        )
+        for application in applications
+    )
+    execute_run(request_cycle_rescore(cycle=cycle, reason="bench").pk)
+    return list(
+        Application.objects.filter(pk__in=[a.pk for a in applications])
+        .select_related("cycle__framework", "municipality__province", "size_class")
+        .order_by("pk")
+    )
+
+
+def run() -> list[Figure]:
+    rng = random.Random(2570)  # noqa: S311 -- benchmark data
+    applications = _build(rng)
+    plain = plain_document(rng)
+    first = applications[0]
+
+    # Warm up (WeasyPrint's import and Pango's caches), then count pages once.
+    plain_pages = page_count(html_to_pdf(plain, stylesheets=[STYLESHEET]))
+    thai_pages = page_count(render_packet_pdf(first, language="th"))
+    english_pages = page_count(render_packet_pdf(first, language="en"))
+
+    plain_seconds = best_of(3, lambda: html_to_pdf(plain, stylesheets=[STYLESHEET]))
+    thai_seconds = best_of(3, lambda: render_packet_pdf(first, language="th"))
+    english_seconds = best_of(3, lambda: render_packet_pdf(first, language="en"))
+    batch_seconds = best_of(1, lambda: [render_packet_pdf(item, language="th") for item in applications])
+
+    plain_page = plain_seconds / plain_pages
+    plain_label = f"plain Thai document, {plain_pages} pages"
+    per_page_goal = "≥ 0.5× (a packet page ≤ 2 plain pages)"
+    return [
+        Figure(f"one packet, Thai ({thai_pages} pages)", thai_seconds, plain_label, plain_seconds, "information"),
+        Figure(
+            f"one packet, English ({english_pages} pages)", english_seconds, plain_label, plain_seconds, "information"
+        ),
+        Figure(
+            "packet, Thai: per page", thai_seconds / thai_pages, f"{plain_label}: per page", plain_page, per_page_goal
+        ),
+        Figure(
+            "packet, English: per page",
+            english_seconds / english_pages,
+            f"{plain_label}: per page",
+            plain_page,
+            per_page_goal,
+        ),
+        Figure(
+            f"batch of {len(applications)} Thai packets",
+            batch_seconds,
+            f"{len(applications)} × one packet",
+            thai_seconds * len(applications),
+            "≥ 0.9× (no slowdown over a batch)",
+        ),
+    ]

@@ -1,0 +1,429 @@
+import datetime as dt
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from applications.selectors import applications_visible_to
+from applications.services import receipt_digest, save_value, start_application, submit_application, upload_evidence
+from indicators.enums import CyclePhase
+from indicators.models import Indicator
+from portal import pdf
+from portal.enums import Role
+from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
+from reviews.packets import packet_context, packet_filename, render_packet_html, render_packet_pdf
+from reviews.services import assign_reviewers, decide, record_site_visit, review_value, score_rubric
+from scoring.services import execute_run, request_cycle_rescore
+from tests.factories.indicators import make_cycle
+from tests.factories.portal import UserFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
+TODAY = dt.datetime(2027, 5, 12, 10, 0, tzinfo=BANGKOK)  # 12 พ.ค. 2570
+EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DECISION_NOTE = "ผ่านการตรวจประเมินเอกสาร ค่าฝุ่น PM2.5 ดีกว่าเกณฑ์"
+VISIT_NOTE = "ตรวจสถานีวัดคุณภาพอากาศ 2 แห่ง ข้อมูลตรงกับที่รายงาน"
+# A real 1×1 PNG, to prove that an allowed image does reach the PDF.
+PNG_DATA_URI = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_and_clock(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with time_machine.travel(TODAY):
+        yield
+
+
+def indicator(cycle, code):
+    return Indicator.objects.get(framework_id=cycle.framework_id, code=code)
+
+
+@pytest.fixture
+def application(cast):
+    """Yala's certificate application (clean air): submitted, reviewed (a correction, a verification, rubric
+    points), scored and shortlisted with a note, through the services."""
+    cycle = make_cycle(
+        code="esc-pkt", phase=CyclePhase.CALL_OPEN, submission_deadline=timezone.now() + dt.timedelta(days=30)
+    )
+    municipality = cast.municipality_a
+    signatory = cast.signatory_a
+    application = start_application(
+        cycle=cycle, municipality=municipality, track="certificate", category_code="CA", by=cast.editor_a
+    )
+    values = {
+        "CA-01": {"value": "85.5", "period": "ปีงบประมาณ 2569", "source": "กรมควบคุมมลพิษ"},
+        "CA-02": {"value": "12", "period": "ปีงบประมาณ 2569"},
+        "CA-07": {"value": "2", "text": "มีคำสั่งแต่งตั้งคณะทำงานและแผนปฏิบัติการประจำปี"},
+    }
+    for code, changes in values.items():
+        save_value(
+            application=application,
+            indicator=indicator(cycle, code),
+            by=cast.editor_a,
+            changes=changes,
+            expected_version=None,
+        )
+    for code in ("CA-01", "CA-02", "CA-07"):
+        upload_evidence(
+            application=application,
+            indicator=indicator(cycle, code),
+            file=SimpleUploadedFile(f"รายงาน {code}.pdf", EVIDENCE_PDF + code.encode()),
+            by=cast.editor_a,
+        )
+    application = submit_application(
+        application=application, by=signatory, confirmed_digest=receipt_digest(application)
+    )
+    cycle.phase = CyclePhase.DESK_REVIEW
+    cycle.save()
+    assign_reviewers(application=application, reviewers=[cast.reviewer], by=cast.admin)
+    review_value(
+        application=application,
+        indicator=indicator(cycle, "CA-01"),
+        reviewer=cast.reviewer,
+        status=VerificationStatus.CORRECTED,
+        corrected="80",
+        reason="สถานีหนึ่งแห่งอยู่นอกเขตเทศบาล",
+    )
+    review_value(
+        application=application,
+        indicator=indicator(cycle, "CA-02"),
+        reviewer=cast.reviewer,
+        status=VerificationStatus.VERIFIED,
+    )
+    score_rubric(application=application, indicator=indicator(cycle, "CA-07"), reviewer=cast.reviewer, points=3)
+    record_site_visit(
+        application=application, reviewer=cast.reviewer, visited_on=dt.date(2027, 5, 3), notes=VISIT_NOTE, photos=[]
+    )
+    execute_run(request_cycle_rescore(cycle=cycle, reason="test").pk)
+    application.refresh_from_db()
+    decide(
+        applications=[application],
+        round=DecisionRound.DESK_REVIEW,
+        outcome=DecisionOutcome.SHORTLISTED,
+        note=DECISION_NOTE,
+        by=cast.admin,
+    )
+    application.refresh_from_db()
+    return application
+
+
+def base_fonts(document: bytes) -> set[str]:
+    """The /BaseFont names of every font on every page (subset prefixes such as "ABCDEF+" removed)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(document)).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+def image_count(document: bytes) -> int:
+    count = 0
+    for page in PdfReader(io.BytesIO(document)).pages:
+        objects = page["/Resources"].get_object().get("/XObject", {})
+        count += sum(1 for item in objects.values() if item.get_object().get("/Subtype") == "/Image")
+    return count
+
+
+@pytest.fixture
+def fetched(monkeypatch):
+    """Every URL the PDF adapter's fetcher is asked for, with what it did: "served" or the exception it raised.
+
+    Wraps the real fetcher (it still decides); nothing is mocked."""
+    outcomes: list[tuple[str, str]] = []
+    fetcher_class = pdf._fetcher_class()
+    original = fetcher_class.fetch
+
+    def spy(self, url, headers=None):
+        try:
+            response = original(self, url, headers)
+        except Exception as error:
+            outcomes.append((url, type(error).__name__))
+            raise
+        outcomes.append((url, "served"))
+        return response
+
+    monkeypatch.setattr(fetcher_class, "fetch", spy)
+    return outcomes
+
+
+def page_html(body: str, head: str = "") -> str:
+    return f"<!DOCTYPE html><html lang='th'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def static_root():
+    return pdf.static_roots()[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The adapter: nothing outside static/ (or a data: URI) is ever loaded
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/logo.png",
+        "https://example.com/logo.png",
+        "ftp://example.com/logo.png",
+        "file://fileserver/share/logo.png",
+        "FILE:///etc/hosts",
+        "//example.com/logo.png",
+    ],
+)
+def test_fetcher_refuses_urls_outside_static(url):
+    with pytest.raises(pdf.ResourceRefusedError):
+        pdf.allowed_url(url)
+
+
+def test_fetcher_refuses_dot_dot_escapes_and_missing_files():
+    root = static_root()
+
+    with pytest.raises(pdf.ResourceRefusedError):
+        pdf.allowed_url(f"{root.as_uri()}/../pyproject.toml")
+    with pytest.raises(pdf.ResourceRefusedError):
+        pdf.allowed_url(f"{root.as_uri()}/pdf/%2E%2E/%2E%2E/pyproject.toml")
+    with pytest.raises(pdf.ResourceRefusedError):
+        pdf.allowed_url(f"{root.as_uri()}/pdf/not-there.css")
+    with pytest.raises(pdf.ResourceRefusedError):
+        pdf.static_file("../pyproject.toml")
+
+
+def test_fetcher_allows_static_files_and_data_uris():
+    font = static_root() / "fonts" / "sarabun-ttf" / "Sarabun-Regular.ttf"
+
+    assert pdf.allowed_url(f"{static_root().as_uri()}/pdf/../fonts/sarabun-ttf/Sarabun-Regular.ttf") == font.as_uri()
+    assert pdf.allowed_url(PNG_DATA_URI) == PNG_DATA_URI
+
+
+def test_html_to_pdf_leaves_out_images_from_outside_static(fetched):
+    escape = f"{static_root().as_uri()}/../pyproject.toml"
+    html = page_html(
+        '<p>ภาพ</p><img src="file:///etc/passwd"><img src="https://example.com/logo.png">'
+        f'<img src="{escape}"><img src="../pyproject.toml">'
+    )
+
+    document = pdf.html_to_pdf(html)
+
+    assert document.startswith(b"%PDF")
+    assert image_count(document) == 0
+    assert fetched == [
+        ("file:///etc/passwd", "ResourceRefusedError"),
+        ("https://example.com/logo.png", "ResourceRefusedError"),
+        (escape, "ResourceRefusedError"),
+        ((static_root().parent / "pyproject.toml").as_uri(), "ResourceRefusedError"),  # relative to static/
+    ]
+
+
+def test_html_to_pdf_embeds_an_allowed_image(fetched):
+    document = pdf.html_to_pdf(page_html(f'<img src="{PNG_DATA_URI}">'))
+
+    assert image_count(document) == 1
+    assert fetched == [(PNG_DATA_URI, "served")]
+
+
+def test_html_to_pdf_refuses_imported_stylesheets_from_outside_static(fetched):
+    head = (
+        "<style>@import url('file:///etc/passwd'); @import url('https://example.com/x.css');</style>"
+        "<link rel='stylesheet' href='file:///etc/hosts'>"
+    )
+
+    document = pdf.html_to_pdf(page_html("<p>ข้อความ</p>", head))
+
+    assert document.startswith(b"%PDF")
+    assert sorted(fetched) == [
+        ("file:///etc/hosts", "ResourceRefusedError"),
+        ("file:///etc/passwd", "ResourceRefusedError"),
+        ("https://example.com/x.css", "ResourceRefusedError"),
+    ]
+
+
+def test_html_to_pdf_refuses_a_stylesheet_name_leading_out_of_static():
+    with pytest.raises(pdf.ResourceRefusedError):
+        pdf.html_to_pdf(page_html("<p>x</p>"), stylesheets=["../pyproject.toml"])
+
+
+def test_html_to_pdf_loads_fonts_only_from_static(fetched):
+    document = pdf.html_to_pdf(page_html("<p>เทศบาลนครยะลา</p>"), stylesheets=["pdf/packet.css"])
+
+    fonts_dir = static_root() / "fonts" / "sarabun-ttf"
+    assert {url for url, outcome in fetched if outcome == "served"} == {
+        (fonts_dir / name).as_uri() for name in ("Sarabun-Regular.ttf", "Sarabun-SemiBold.ttf")
+    }
+    assert "Sarabun" in base_fonts(document)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The packet's HTML (what WeasyPrint is given): Thai and English
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_thai_packet_html_has_the_names_explanations_dates_and_decision(application):
+    html = render_packet_html(application, language="th")
+
+    assert '<html lang="th">' in html
+    assert "เทศบาลนครยะลา" in html
+    for code in ("CA-01", "CA-02", "CA-07"):
+        assert indicator(application.cycle, code).name_th in html
+    assert "CA-02: 12 วัน ≤ 30 วัน → 2 คะแนน" in html
+    assert "12 พ.ค. 2570" in html  # Buddhist Era
+    assert "12 May 2027" not in html
+    assert DECISION_NOTE in html
+    assert "สถานีหนึ่งแห่งอยู่นอกเขตเทศบาล" in html  # the correction's reason
+    assert VISIT_NOTE in html
+    assert "3 พ.ค. 2570" in html  # the site visit
+
+
+def test_english_packet_html_has_english_names_and_gregorian_dates(application):
+    html = render_packet_html(application, language="en")
+
+    assert '<html lang="en">' in html
+    assert "Yala" in html
+    for code in ("CA-01", "CA-02", "CA-07"):
+        assert indicator(application.cycle, code).name_en in html
+    assert "CA-02: 12 days ≤ 30 days → 2 points" in html
+    assert "12 May 2027" in html
+    assert "3 May 2027" in html
+    assert "2570" not in html
+    assert "CA-02: 12 วัน" not in html
+
+
+def test_packet_context_shows_a_correction_beside_the_submitted_value(application):
+    context = packet_context(application, language="en")
+
+    rows = {row.code: row for table in context["indicator_tables"] for row in table.rows}
+    assert (rows["CA-01"].value, rows["CA-01"].corrected, rows["CA-01"].status) == ("85.5", "80", "corrected")
+    assert (rows["CA-02"].value, rows["CA-02"].status, rows["CA-02"].points) == ("12", "verified", "2")
+    assert (rows["CA-07"].value, rows["CA-07"].points, rows["CA-07"].max_points) == ("Level 2", "3", 4)
+    assert (rows["CA-07"].status, rows["CA-07"].status_label) == ("scored", "Scored by the reviewers")
+    assert (rows["CA-08"].status, rows["CA-08"].status_label) == ("unscored", "Not scored yet")
+    assert rows["CA-03"].status_label == "Not reviewed"
+    assert [row.code for row in context["corrections"]] == ["CA-01"]
+
+
+def test_packet_context_has_scores_ranks_areas_and_evidence(application):
+    context = packet_context(application, language="en")
+
+    assert [(line.kind, line.rank, line.ranked_count) for line in context["scores"]] == [
+        ("verified", None, 0),  # 3 of 10 clean-air indicators answered: below the completeness minimum
+        ("submitted", None, 0),
+    ]
+    assert [area.code for area in context["areas"]] == ["CA", "GOV"]
+    assert [(item.code, item.file_type) for item in context["evidence"]] == [
+        ("CA-01", "PDF"),
+        ("CA-02", "PDF"),
+        ("CA-07", "PDF"),
+    ]
+    assert all(len(item.sha256) == 64 for item in context["evidence"])
+    assert [(line.code, line.count, str(line.mean)) for line in context["rubric"]] == [("CA-07", 1, "3.00")]
+    assert [decision.note for decision in context["decisions"]] == [DECISION_NOTE]
+
+
+def test_packet_context_ranks_a_complete_application_in_its_group(application):
+    application.cycle.completeness_minimum = 0
+    application.cycle.save()
+    execute_run(request_cycle_rescore(cycle=application.cycle, reason="test").pk)
+
+    context = packet_context(application, language="th")
+
+    assert [(line.kind, line.rank, line.ranked_count) for line in context["scores"]] == [
+        ("verified", 1, 1),
+        ("submitted", 1, 1),
+    ]
+
+
+def test_packet_html_reads_a_constant_number_of_queries(cast, application, django_assert_num_queries):
+    fetched_application = applications_visible_to(cast.admin).get(pk=application.pk)
+
+    with django_assert_num_queries(13):
+        render_packet_html(fetched_application, language="th")
+
+
+def test_packet_refuses_another_language(application):
+    with pytest.raises(ValueError, match="Thai or English"):
+        render_packet_html(application, language="fr")
+
+
+def test_packet_filename_is_ascii(application):
+    assert packet_filename(application, "th") == f"packet-{application.municipality.code}-certificate-CA-th.pdf"
+    assert packet_filename(application, "en").isascii()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The PDF
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_packet_pdf_has_pages_and_embeds_sarabun(application, language):
+    document = render_packet_pdf(application, language=language)
+
+    reader = PdfReader(io.BytesIO(document))
+    assert document.startswith(b"%PDF")
+    assert len(reader.pages) > 1
+    assert {"Sarabun", "Sarabun-Semi-Bold"} <= base_fonts(document)
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=0.5)  # A4: 210 mm
+    assert reader.pages[0].mediabox.height == pytest.approx(841.9, abs=0.5)  # 297 mm
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The view
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def get_packet(user, application, language="th"):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(reverse("reviews:packet", args=[application.pk, language]))
+
+
+def test_packet_view_serves_the_pdf_inline_to_admins(cast, application):
+    response = get_packet(cast.admin, application, "en")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'inline; filename="packet-{application.municipality.code}-certificate-CA-en.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+
+
+def test_packet_view_serves_an_assigned_reviewer(cast, application):
+    assert get_packet(cast.reviewer, application).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["editor_a", "signatory_a"])
+def test_packet_view_refuses_the_municipalitys_own_officers(cast, application, name):
+    assert get_packet(getattr(cast, name), application).status_code == 403
+
+
+def test_packet_view_hides_the_application_from_another_municipality(cast, application):
+    assert get_packet(cast.editor_b, application).status_code == 404
+
+
+def test_packet_view_hides_the_application_from_a_reviewer_not_assigned(application):
+    assert get_packet(UserFactory(role=Role.REVIEWER), application).status_code == 404
+
+
+def test_packet_view_knows_only_thai_and_english(cast, application):
+    assert get_packet(cast.admin, application, "fr").status_code == 404
+
+
+def test_packet_view_sends_anonymous_visitors_to_log_in(application):
+    response = get_packet(None, application)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse(settings.LOGIN_URL))
