@@ -143,7 +143,7 @@ def officer_answers(page: Page, url: str, cast) -> None:
     expect(questions).to_contain_text(f"CA-02: {QUESTION}")
     shoot(page, "review-04-officer-dashboard")
 
-    questions.get_by_role("link", name="คำตอบ", exact=True).click()
+    questions.get_by_role("link", name="ตอบ", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("ตอบคำถาม")
     expect(page.locator("main")).to_contain_text(QUESTION)
     expect(page.locator("main")).to_contain_text("ค่าตามที่ยื่น: 12")
@@ -157,7 +157,7 @@ def officer_answers(page: Page, url: str, cast) -> None:
     row = page.locator("main tbody tr", has_text=QUESTION)
     expect(row).to_contain_text("ตอบแล้ว")
     expect(row).to_contain_text(f"คำตอบของคุณ: {ANSWER}")
-    expect(row.get_by_role("link", name="คำตอบ")).to_have_count(0)
+    expect(row.get_by_role("link", name="ตอบ", exact=True)).to_have_count(0)
     shoot(page, "review-05b-answer-sent")
 
 
