@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -156,6 +157,33 @@ def save_value(
     nothing is saved. Warnings (outliers) and failed checks across indicators are returned, not raised.
     """
     ensure_editable(application)
+    value, changed = _write_value(
+        application=application,
+        indicator=indicator,
+        by=by,
+        changes=changes,
+        expected_version=expected_version,
+        channel=channel,
+    )
+    return SaveResult(
+        value=value,
+        changed=changed,
+        warnings=outlier_warnings(application, indicator, value),
+        check_errors=check_errors(application, indicator),
+    )
+
+
+def _write_value(
+    *,
+    application: Application,
+    indicator: Indicator,
+    by: User,
+    changes: dict[str, str],
+    expected_version: int | None,
+    channel: str,
+) -> tuple[IndicatorValue, bool]:
+    """Validate and write one indicator's changed fields, with their history; the caller decides whether the
+    application may change (a draft, or an open clarification request). Returns the value and whether it changed."""
     value = IndicatorValue.objects.select_for_update().filter(application=application, indicator=indicator).first()
     if value is None:
         # Not saved until something is entered: an empty autosave leaves no row behind.
@@ -201,29 +229,62 @@ def save_value(
         value.save()
         ValueChange.objects.bulk_create(history)
         _notify_after_commit(application_values_changed, application)
-    return SaveResult(
-        value=value,
-        changed=bool(history),
-        warnings=outlier_warnings(application, indicator, value),
-        check_errors=check_errors(application, indicator),
-    )
+    return value, bool(history)
 
 
-def outlier_warnings(application: Application, indicator: Indicator, value: IndicatorValue) -> list[str]:
-    """Warnings that ask for an explanatory comment; they never block."""
+@dataclass(frozen=True)
+class OutlierContext:
+    """What outlier warnings compare against, for every indicator of one application at once."""
+
+    previous: dict[str, Decimal | None]  # indicator code → the previous cycle's value
+    peers: dict[int, list[Decimal]]  # indicator id → values of the size class's other applications
+
+
+def outlier_context(application: Application) -> OutlierContext:
+    """Load the previous cycle's values and the peers' values in bulk (three queries), so that a page listing
+    every indicator does not query per row."""
+    previous = previous_application(application)
+    previous_values = dict(previous.values.values_list("indicator__code", "number")) if previous is not None else {}
+    peers: dict[int, list[Decimal]] = defaultdict(list)
+    if application.size_class_id is not None:
+        for indicator_id, number in (
+            IndicatorValue.objects.filter(
+                application__cycle_id=application.cycle_id,
+                application__size_class_id=application.size_class_id,
+                number__isnull=False,
+            )
+            .exclude(application_id=application.pk)
+            .values_list("indicator_id", "number")
+        ):
+            peers[indicator_id].append(number)
+    return OutlierContext(previous=previous_values, peers=peers)
+
+
+def outlier_warnings(
+    application: Application, indicator: Indicator, value: IndicatorValue, context: OutlierContext | None = None
+) -> list[str]:
+    """Warnings that ask for an explanatory comment; they never block. Pass `context` when warning on many rows."""
     if value.number is None:
         return []
     warnings = []
-    previous = previous_application(application)
-    if previous is not None:
-        old = previous.values.filter(indicator__code=indicator.code).values_list("number", flat=True).first()
-        if is_change_outlier(value.number, old):
-            warnings.append(
-                _("Very different from your previous cycle ({old}). Please explain in the comment.").format(
-                    old=_as_text(old)
-                )
+    if context is not None:
+        old = context.previous.get(indicator.code)
+        peer_values = context.peers.get(indicator.pk, [])
+    else:
+        previous = previous_application(application)
+        old = (
+            previous.values.filter(indicator__code=indicator.code).values_list("number", flat=True).first()
+            if previous is not None
+            else None
+        )
+        peer_values = peer_numbers(application, indicator)
+    if is_change_outlier(value.number, old):
+        warnings.append(
+            _("Very different from your previous cycle ({old}). Please explain in the comment.").format(
+                old=_as_text(old)
             )
-    stats = peer_stats(peer_numbers(application, indicator))
+        )
+    stats = peer_stats(peer_values)
     if is_peer_outlier(value.number, stats):
         warnings.append(
             _(
@@ -597,10 +658,8 @@ def answer_clarification(
             indicator=request.indicator,
             by=by,
             changes={"value": amended_value},
+            expected_version=None,
             channel=Channel.CLARIFICATION,
-        )
-        transaction.on_commit(
-            partial(application_values_changed.send, sender=Application, application_id=request.application_id)
         )
     if evidence is not None:
         # The requested document may be attached even though the application is locked: only to this indicator.
@@ -624,38 +683,3 @@ def close_clarification(*, request: ClarificationRequest, by: User) -> Clarifica
     request.status, request.closed_at = ClarificationStatus.CLOSED, timezone.now()
     request.save(update_fields=["status", "closed_at"])
     return request
-
-
-def _write_value(
-    *, application: Application, indicator: Indicator, by: User, changes: dict[str, str], channel: str
-) -> IndicatorValue:
-    """Write a value without the draft-only rule (used for clarification amendments); validation still applies."""
-    value, _created = IndicatorValue.objects.select_for_update().get_or_create(
-        application=application, indicator=indicator
-    )
-    try:
-        parsed = parse_value(indicator_rules(indicator, application), changes["value"])
-    except InvalidValueError as error:
-        raise ValidationError({"value": str(error)}, code="invalid") from error
-    new = {"number": parsed.number, "flag": parsed.flag, "level": parsed.level}
-    history = [
-        ValueChange(
-            application=application,
-            indicator=indicator,
-            field=name,
-            old=_as_text(getattr(value, name)),
-            new=_as_text(new[name]),
-            channel=channel,
-            changed_by=by,
-        )
-        for name in new
-        if new[name] != getattr(value, name)
-    ]
-    if history:
-        for name, item in new.items():
-            setattr(value, name, item)
-        value.version += 1
-        value.updated_at, value.updated_by = timezone.now(), by
-        value.save()
-        ValueChange.objects.bulk_create(history)
-    return value

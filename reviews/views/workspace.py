@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from applications.enums import ClarificationStatus
 from applications.models import Application, ClarificationRequest, IndicatorValue, ReviewerAssignment
 from applications.selectors import applications_visible_to
-from applications.services import close_clarification, outlier_warnings
+from applications.services import OutlierContext, close_clarification, outlier_context, outlier_warnings
 from indicators.models import Indicator
 from indicators.rules import UNITS
 from portal.enums import Role
@@ -200,10 +200,12 @@ def _needs_evidence(indicator: Indicator, value: IndicatorValue | None) -> bool:
 
 def _row_view(
     application: Application,
+    *,
     row: SheetRow,
     reviewer: Any,
     combined: dict[str, Combined],
     language: str,
+    outliers: OutlierContext | None,
 ) -> RowView:
     indicator, value = row.indicator, row.value
     is_rubric = indicator.value_type == "rubric"
@@ -214,10 +216,7 @@ def _row_view(
         corrected_text=_corrected_text(indicator, row.my_review, language),
         unit_symbol=_unit_symbol(indicator, language),
         levels=_levels(indicator, language),
-        # Only numbers have outliers; skipping the rest saves their queries.
-        warnings=outlier_warnings(application, indicator, value)
-        if value is not None and value.number is not None
-        else [],
+        warnings=outlier_warnings(application, indicator, value, outliers) if value is not None else [],
         combined=combined.get(indicator.code) if is_rubric else None,
         other_reviews=[review for review in row.reviews if review.reviewer_id != reviewer.pk],
         open_clarifications=[c for c in clarifications if c.status != ClarificationStatus.CLOSED],
@@ -240,7 +239,13 @@ def _is_done(row: SheetRow) -> bool:
 def _rows(application: Application, reviewer: Any, sheet: list[SheetRow]) -> list[RowView]:
     language = _language()
     combined = combined_rubric_points(application) if any(r.indicator.value_type == "rubric" for r in sheet) else {}
-    return [_row_view(application, row, reviewer, combined, language) for row in sheet]
+    # Previous-cycle and peer values for every row at once, and only when some value is a number.
+    has_numbers = any(row.value is not None and row.value.number is not None for row in sheet)
+    outliers = outlier_context(application) if has_numbers else None
+    return [
+        _row_view(application, row=row, reviewer=reviewer, combined=combined, language=language, outliers=outliers)
+        for row in sheet
+    ]
 
 
 def _progress(rows: list[SheetRow]) -> dict[str, int]:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus, ClarificationStatus
-from applications.models import Application, ClarificationRequest, Evidence, ReviewerAssignment
+from applications.models import Application, ClarificationRequest, Evidence, IndicatorValue, ReviewerAssignment
 from applications.services import save_value, start_application
 from indicators.enums import CyclePhase
 from portal.enums import Role
@@ -587,10 +587,25 @@ def test_sheet_query_count_does_not_grow_with_evidence_files(cast, app_a, files,
         )
     client = logged_in(cast.reviewer)
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(url("sheet", app_a))
 
     assert len(list(page(response).query_all("details.evidence-preview"))) == files
+
+
+@pytest.mark.parametrize("codes", [["CA-02"], ["CA-01", "CA-02", "CA-03", "CA-04", "CA-05", "CA-06"]])
+def test_sheet_query_count_does_not_grow_with_numeric_values(cast, app_a, codes, django_assert_num_queries):
+    # Outlier warnings compare every number with the previous cycle and the peers: loaded once, not per row.
+    for code in codes:
+        IndicatorValue.objects.update_or_create(
+            application=app_a, indicator=indicator(app_a, code), defaults={"number": 5}
+        )
+    client = logged_in(cast.reviewer)
+
+    with django_assert_num_queries(17):
+        response = client.get(url("sheet", app_a))
+
+    assert response.status_code == 200
 
 
 def test_pdf_evidence_may_be_framed_by_the_review_sheet(cast, app_a):
