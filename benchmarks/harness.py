@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 
 
@@ -33,3 +33,18 @@ def best_of(repeat: int, action: Callable[[], object], *, setup: Callable[[], ob
         action()
         timings.append(time.perf_counter() - started)
     return min(timings)
+
+
+def best_of_interleaved(repeat: int, actions: Mapping[str, Callable[[], object]]) -> dict[str, float]:
+    """The fastest of `repeat` runs of each action, taking turns (a, b, c, a, b, c, ...).
+
+    For figures compared as a ratio: a slow spell of a shared machine then falls on every action alike, rather
+    than on whichever happened to be running during it.
+    """
+    timings: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            timings[name].append(time.perf_counter() - started)
+    return {name: min(values) for name, values in timings.items()}

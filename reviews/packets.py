@@ -16,7 +16,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from applications.models import Application, Evidence, IndicatorValue
 from applications.selectors import applicable_areas, applicable_indicators
@@ -37,6 +37,10 @@ LANGUAGES = ("th", "en")
 TEMPLATE = "reviews/pdf/packet.html"
 STYLESHEET = "pdf/packet.css"
 HUNDRED = Decimal(100)
+# The template's indentation: whitespace with a line break between two tags is layout of the source, not text
+# (text and inline tags that need a space between them stay on one line). WeasyPrint would otherwise parse, style
+# and lay out about 800 blank text nodes.
+BETWEEN_LINES_OF_TAGS = re.compile(r">\s*\n\s*<")
 # Strictest verdict first: one reviewer's correction or open question outweighs another's confirmation.
 STATUS_ORDER = (VerificationStatus.CORRECTED, VerificationStatus.QUERIED, VerificationStatus.VERIFIED)
 
@@ -376,6 +380,7 @@ def _packet_context(application: Application, language: str) -> dict[str, Any]:
             )
         )
     names = {indicator.code: _localised(indicator, language) for indicator in indicators}
+    periods = Counter(row.period for table in tables.values() for row in table.rows if row.period)
     statuses = Counter(row.status for table in tables.values() for row in table.rows)
 
     # Evidence, reviewers' work and decisions.
@@ -436,6 +441,24 @@ def _packet_context(application: Application, language: str) -> dict[str, Any]:
         ],
         "areas": area_lines,
         "indicator_tables": list(tables.values()),
+        "contents": [
+            (number, anchor, title)
+            for number, (anchor, title) in enumerate(
+                (
+                    ("profile", gettext("City profile")),
+                    ("summary", gettext("Score summary")),
+                    ("areas", gettext("Area scores")),
+                    ("indicators", gettext("Indicators, values and points")),
+                    ("best-practice", gettext("Best practice")),
+                    ("evidence", gettext("Evidence files")),
+                    ("reviews", gettext("Reviewers' summary")),
+                    ("decisions", gettext("Decisions")),
+                ),
+                start=1,
+            )
+        ],
+        # Stated once above the tables; a row names its period only where it differs.
+        "common_period": periods.most_common(1)[0][0] if periods else "",
         "verification_counts": [
             (_status_label(status), statuses.get(status, 0)) for status in (*reversed(STATUS_ORDER), "")
         ],
@@ -471,7 +494,8 @@ def render_packet_html(application: Application, *, language: str) -> str:
     """The packet as the HTML given to WeasyPrint, in `language`, with Buddhist-Era dates in Thai."""
     _check_language(language)
     with translation.override(language):
-        return render_to_string(TEMPLATE, _packet_context(application, language))
+        html = render_to_string(TEMPLATE, _packet_context(application, language))
+    return BETWEEN_LINES_OF_TAGS.sub("><", html)
 
 
 def render_packet_pdf(application: Application, *, language: str) -> bytes:

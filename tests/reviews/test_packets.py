@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 import zoneinfo
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from applications.models import IndicatorValue
 from applications.selectors import applications_visible_to
 from applications.services import receipt_digest, save_value, start_application, submit_application, upload_evidence
 from indicators.enums import CyclePhase
@@ -300,6 +302,40 @@ def test_english_packet_html_has_english_names_and_gregorian_dates(application):
     assert "CA-02: 12 วัน" not in html
 
 
+def test_packet_states_the_common_period_once_and_a_differing_one_on_its_line(application):
+    IndicatorValue.objects.filter(application=application, indicator__code="CA-02").update(period="ปีปฏิทิน 2568")
+    IndicatorValue.objects.filter(application=application, indicator__code="CA-07").update(period="ปีงบประมาณ 2569")
+
+    html = render_packet_html(application, language="th")
+
+    assert html.count("ปีงบประมาณ 2569") == 1  # in the note above the tables, not on CA-01's and CA-07's lines
+    assert "เป็นข้อมูลของปีงบประมาณ 2569" in html
+    ca02 = re.search(r"<tr><td class=\"code\">CA-02</td>.*?</tr>", html).group(0)
+    assert "ปีปฏิทิน 2568" in ca02
+
+
+def test_packet_html_has_no_source_indentation_but_keeps_spaces_between_words(application):
+    html = render_packet_html(application, language="en")
+
+    assert not re.search(r">\s*\n\s*<", html)
+    assert '<span class="key key-verified"></span> Verified' in html  # a space inside a line stays
+
+
+def test_packet_contents_link_every_section_and_area_to_its_page_number(application):
+    html = render_packet_html(application, language="en")
+
+    for anchor in ("profile", "summary", "areas", "indicators", "area-CA", "area-GOV", "evidence", "decisions"):
+        assert f'<td class="page"><a href="#{anchor}"></a></td>' in html
+        assert f'id="{anchor}"' in html
+
+
+def test_packet_gives_each_evidence_hash_whole_in_two_lines(application):
+    html = render_packet_html(application, language="th")
+
+    for item in application.evidence.all():
+        assert f'<td class="hash">{item.sha256[:32]}<br>{item.sha256[32:]}</td>' in html
+
+
 def test_packet_context_shows_a_correction_beside_the_submitted_value(application):
     context = packet_context(application, language="en")
 
@@ -373,7 +409,7 @@ def test_packet_pdf_has_pages_and_embeds_sarabun(application, language):
     reader = PdfReader(io.BytesIO(document))
     assert document.startswith(b"%PDF")
     assert len(reader.pages) > 1
-    assert {"Sarabun", "Sarabun-Semi-Bold"} <= base_fonts(document)
+    assert base_fonts(document) == {"Sarabun", "Sarabun-Semi-Bold"}  # no fallback font: every glyph is Sarabun
     assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=0.5)  # A4: 210 mm
     assert reader.pages[0].mediabox.height == pytest.approx(841.9, abs=0.5)  # 297 mm
 
