@@ -1,9 +1,10 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHAINLP_DATA_DIR=/tmp/pythainlp-data
-# WeasyPrint needs Pango; Thai fonts are the PDF fallback behind the bundled Sarabun; gettext compiles messages.
+# WeasyPrint needs Pango (and HarfBuzz subsetting to embed font subsets quickly); Thai fonts are the PDF fallback
+# behind the bundled Sarabun; gettext compiles messages.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-thai-tlwg gettext \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-thai-tlwg gettext \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium (browser tests), Thai fonts (PDF fallback), poppler (PDF to PNG),
+# Debian packages the tests need: Chromium (browser tests), Thai fonts (PDF fallback), HarfBuzz subsetting (WeasyPrint
+# embeds font subsets with it; without it, it falls back to slower fontTools), poppler (PDF to PNG),
 # gettext (translations). Installed when missing and running as root; otherwise say what is missing.
 set -euo pipefail
 here=$(dirname "$0")
-"$here/step.sh" "System packages (chromium, fonts-thai-tlwg, poppler-utils, gettext)"
+"$here/step.sh" "System packages (chromium, fonts-thai-tlwg, libharfbuzz-subset0, poppler-utils, gettext)"
 missing=()
-for package in chromium fonts-thai-tlwg poppler-utils gettext; do
+for package in chromium fonts-thai-tlwg libharfbuzz-subset0 poppler-utils gettext; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -eq 0 ]; then
