@@ -192,7 +192,11 @@ def run() -> list[Figure]:
         },
     )
     plain_seconds, thai_seconds, english_seconds = best["plain"], best["th"], best["en"]
-    batch_seconds = best_of(1, lambda: [render_packet_pdf(item, language="th") for item in applications])
+    batch: list[bytes] = []
+    batch_seconds = best_of(1, lambda: batch.extend(render_packet_pdf(item, language="th") for item in applications))
+    # The 50 packets differ in length (names, values, evidence): the batch is held against the single packet's
+    # cost per page times the pages the batch made, so that only a slowdown over the batch shows.
+    batch_pages = sum(page_count(document) for document in batch)
 
     plain_page = plain_seconds / plain_pages
     plain_label = f"plain Thai document, {plain_pages} pages"
@@ -213,10 +217,10 @@ def run() -> list[Figure]:
             per_page_goal,
         ),
         Figure(
-            f"batch of {len(applications)} Thai packets",
+            f"batch of {len(applications)} Thai packets ({batch_pages} pages)",
             batch_seconds,
-            f"{len(applications)} × one packet",
-            thai_seconds * len(applications),
+            f"one packet's time per page × {batch_pages} pages",
+            thai_seconds / thai_pages * batch_pages,
             "≥ 0.9× (no slowdown over a batch)",
         ),
     ]
