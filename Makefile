@@ -45,7 +45,7 @@ run: install
 
 test: system-packages install services messages lint
 	@scripts/step.sh "Test suite (pytest: unit, integration, browser)"
-	@$(VENV)/bin/pytest --cov=scoring.engine --cov-branch --cov-report=term --cov-fail-under=100 $(PYTEST_ARGS)
+	@$(VENV)/bin/pytest -n auto --dist loadfile --cov=scoring.engine --cov-branch --cov-report=term --cov-fail-under=100 $(PYTEST_ARGS)
 
 bench: install services
 	@scripts/step.sh "Benchmarks"
