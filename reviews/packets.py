@@ -100,7 +100,6 @@ class IndicatorLine:
     max_points: int | None
     explanation: str
     submitted_explanation: str  # shown only when the verified explanation differs
-    missing: bool
 
 
 @dataclass
@@ -266,7 +265,6 @@ def _indicator_line(
         max_points=scored.get("max") if points is not None else None,
         explanation=explanation,
         submitted_explanation=submitted_explanation if submitted_explanation != explanation else "",
-        missing=bool(scored.get("missing", value is None)),
     )
 
 
