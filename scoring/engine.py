@@ -19,7 +19,20 @@ CERTIFICATE = "certificate"
 ESC_AWARD = "esc_award"
 GOVERNANCE = "governance"
 
-Value = Decimal | bool | None
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A verified-score input that reviewers have not settled: it is left out of the score, never counted as 0."""
+
+    reason: str  # AWAITING or ABSTAINED
+
+
+AWAITING = "awaiting"  # nobody has verified, corrected or scored the indicator yet
+ABSTAINED = "abstained"  # every reviewer abstained: another reviewer must score it
+AWAITING_REVIEW = Pending(AWAITING)
+NEEDS_REVIEWER = Pending(ABSTAINED)
+
+Value = Decimal | bool | Pending | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +91,7 @@ class IndicatorScore:
     next_points: Decimal | None = None  # the next level up, if any
     next_condition_th: str = ""  # what the value must be to reach it
     next_condition_en: str = ""
+    pending: str = ""  # AWAITING or ABSTAINED: not scored until reviewers settle it (points None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +110,12 @@ class ScoreResult:
     completeness: Decimal  # 0..1
     tier: str
     ranked: bool  # completeness reaches the cycle's minimum
+    pending: int = 0  # indicators awaiting review (verified score only)
+    needs_reviewer: int = 0  # indicators every reviewer abstained on
+
+    @property
+    def is_final(self) -> bool:
+        return self.pending == 0 and self.needs_reviewer == 0
 
     def area(self, code: str) -> AreaScore | None:
         return next((area for area in self.areas if area.code == code), None)
@@ -243,6 +263,13 @@ def score_indicator(item: IndicatorRule, value: Value, *, max_points: int = 4) -
             item.code, item.area, ZERO, max_points, item.weight, True,
             f"{item.code}: ไม่มีข้อมูล → 0 คะแนน", f"{item.code}: no value → 0 points",
         )  # fmt: skip
+    if isinstance(value, Pending):
+        if value.reason == ABSTAINED:
+            th = f"{item.code}: ผู้ประเมินทุกคนงดให้คะแนน ต้องมีผู้ประเมินเพิ่ม"
+            en = f"{item.code}: every reviewer abstained; needs another reviewer"
+        else:
+            th, en = f"{item.code}: รอผลการตรวจสอบของผู้ประเมิน", f"{item.code}: awaiting review"
+        return IndicatorScore(item.code, item.area, None, max_points, item.weight, False, th, en, pending=value.reason)
     outcome = _outcome(item, value, max_points)
     points = _number(outcome.points)
     return IndicatorScore(
@@ -346,6 +373,8 @@ def score_application(
         completeness=completeness,
         tier=tier_for(total, settings.tiers),
         ranked=completeness >= settings.completeness_minimum,
+        pending=sum(1 for item in indicators if item.pending == AWAITING),
+        needs_reviewer=sum(1 for item in indicators if item.pending == ABSTAINED),
     )
 
 
