@@ -144,51 +144,60 @@ def _amount(value: Decimal, unit: str) -> str:
     return f"{_number(value)} {unit}".rstrip()
 
 
+# The comparison a value fails when it does not reach a step: what the next step down is left with.
+_COMPLEMENT = {"≥": "<", ">": "≤", "≤": ">", "<": "≥"}
+
+
+def _reaches(value: Decimal, limit: Decimal, sign: str) -> bool:
+    return {"≥": value >= limit, ">": value > limit, "≤": value <= limit, "<": value < limit}[sign]
+
+
+def _limits(steps: Sequence[Mapping[str, Any]], *, higher: bool) -> list[tuple[Decimal, str]]:
+    """Each step's limit and comparison, as the rule states it: "min" ≥, "above" >, "max" ≤, "below" <.
+
+    The open last level of a lower-is-better rule ("max": None) takes what the level before it leaves: "> 60" after
+    "max: 60", "≥ 180" after "below: 180".
+    """
+    strict_key, key, strict_sign, sign = ("above", "min", ">", "≥") if higher else ("below", "max", "<", "≤")
+    limits: list[tuple[Decimal, str]] = []
+    for step in steps:
+        if strict_key in step:
+            limits.append((Decimal(step[strict_key]), strict_sign))
+        elif step[key] is None:
+            before, before_sign = limits[-1]
+            limits.append((before, _COMPLEMENT[before_sign]))
+        else:
+            limits.append((Decimal(step[key]), sign))
+    return limits
+
+
 def _steps(item: IndicatorRule, value: Decimal, steps: Sequence[Mapping[str, Any]], *, key: str) -> _Outcome:
     """Thresholds and compliance bands, listed best first: the first step the value reaches gives its points.
 
-    key "min": higher is better (value ≥ min); key "max": lower is better (value ≤ max, the last max open).
+    key "min": higher is better (each step has "min", value ≥ limit, or "above", value > limit); key "max": lower is
+    better ("max", value ≤ limit, or "below", value < limit; the last max open). The explanation and the next
+    level's condition print the comparison exactly as the rule states it.
     """
-    higher = key == "min"
-    sign = "≥" if higher else "≤"
     th, en = item.unit_th, item.unit_en
-    reached = next(
-        (
-            index
-            for index, step in enumerate(steps)
-            if step[key] is None or (value >= Decimal(step[key]) if higher else value <= Decimal(step[key]))
-        ),
-        None,
-    )
-    if reached is None:  # below the last minimum
-        last = Decimal(steps[-1][key])
-        outcome = _Outcome(
-            ZERO, f"{_amount(value, th)} < {_amount(last, th)}", f"{_amount(value, en)} < {_amount(last, en)}"
-        )
-        reached = len(steps)
-    elif steps[reached][key] is None:  # the open-ended last level of a lower-is-better rule
-        previous = Decimal(steps[reached - 1][key])
-        outcome = _Outcome(
-            Decimal(steps[reached]["points"]),
-            f"{_amount(value, th)} > {_amount(previous, th)}",
-            f"{_amount(value, en)} > {_amount(previous, en)}",
-        )
+    limits = _limits(steps, higher=key == "min")
+    reached = next((index for index, (limit, sign) in enumerate(limits) if _reaches(value, limit, sign)), None)
+    if reached is None:  # below the last minimum: the value fails the last step's comparison
+        limit, sign = limits[-1][0], _COMPLEMENT[limits[-1][1]]
+        points, reached = ZERO, len(steps)
     else:
-        limit = Decimal(steps[reached][key])
-        outcome = _Outcome(
-            Decimal(steps[reached]["points"]),
-            f"{_amount(value, th)} {sign} {_amount(limit, th)}",
-            f"{_amount(value, en)} {sign} {_amount(limit, en)}",
-        )
-    better = next((step for step in reversed(steps[:reached]) if Decimal(step["points"]) > outcome.points), None)
+        (limit, sign), points = limits[reached], Decimal(steps[reached]["points"])
+    outcome = _Outcome(
+        points, f"{_amount(value, th)} {sign} {_amount(limit, th)}", f"{_amount(value, en)} {sign} {_amount(limit, en)}"
+    )
+    better = next((index for index in reversed(range(reached)) if Decimal(steps[index]["points"]) > points), None)
     if better is None:
         return outcome
-    limit = Decimal(better[key])
+    limit, sign = limits[better]
     return _Outcome(
-        outcome.points,
+        points,
         outcome.condition_th,
         outcome.condition_en,
-        Decimal(better["points"]),
+        Decimal(steps[better]["points"]),
         f"{sign} {_amount(limit, th)}",
         f"{sign} {_amount(limit, en)}",
     )

@@ -19,7 +19,8 @@ Contracts shared by the whole package:
 The package imports nothing from Django except gettext and has no models or ORM access, so it can be used in
 migrations, management commands and pure unit tests alike. Its modules, from the bottom up: ``vocabulary``
 (units and codes), ``readers`` (reading values, collecting problems), ``specs`` (the parsed dataclasses),
-``scoring_rules`` (one rule), ``descriptions`` (a rule in words), ``settings_section`` and
+``steps`` (threshold levels and compliance bands: "min", "above", "max", "below"), ``scoring_rules`` (one rule),
+``descriptions`` (a rule in words), ``settings_section`` and
 ``indicator_section`` (the parts of a file) and ``files`` (a whole file). Import the names below from
 ``indicators.rules``, not from the modules.
 """

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from indicators.rules.readers import canonical_number, is_whole
 from indicators.rules.specs import IndicatorSpec
-from indicators.rules.vocabulary import HUNDRED, UNITS
+from indicators.rules.vocabulary import HIGHER_LIMIT_KEYS, HUNDRED, LOWER_LIMIT_KEYS, UNITS
 
 # ---------------------------------------------------------------------------------------------------------------
 # Rule descriptions. Built explicitly per language (no gettext) so that a Thai page can show the English wording
@@ -34,79 +34,113 @@ def _points_span(points: Sequence[int]) -> str:
     return f"{min(points)}{_DASH}{max(points)}" if points else "0"
 
 
-def _higher_rows(limits: list[Decimal], unit: str, language: str, *, whole: bool, full_top: bool) -> list[str]:
-    """Conditions for "min" steps (best first). ``full_top`` words a top limit of 100 as exactly "100 %"."""
-    rows: list[str] = []
-    for index, limit in enumerate(limits):
-        number = canonical_number(limit)
-        if index == 0:
-            if full_top and limit == HUNDRED:
-                rows.append(_with_unit(number, unit))
-            elif whole:
-                # Thai joins a unit word straight onto ขึ้นไป ("ตั้งแต่ 10 วันขึ้นไป"); a bare number needs a space.
-                thai = f"ตั้งแต่ {number} {unit}ขึ้นไป" if unit else f"ตั้งแต่ {number} ขึ้นไป"
-                rows.append(thai if language == "th" else f"at least {_with_unit(number, unit)}")
-            else:
-                rows.append(
-                    f"≥ {_with_unit(number, unit)}" if language == "th" else f"at least {_with_unit(number, unit)}"
-                )
-            continue
-        upper = limits[index - 1]
-        if whole:
-            rows.append(_span(limit, upper - 1, unit))
-        elif index == len(limits) - 1:
-            upper_text = _with_unit(canonical_number(upper), unit)
-            rows.append(f"< {upper_text}" if language == "th" else f"less than {upper_text}")
-        else:
-            upper_text = _with_unit(canonical_number(upper), unit)
-            rows.append(
-                f"{number} {_DASH} < {upper_text}" if language == "th" else f"{number} to less than {upper_text}"
-            )
-    return rows
+class _Bound(NamedTuple):
+    """One side of a band: the limit, and whether the limit itself is left out (> or <)."""
+
+    limit: Decimal
+    strict: bool
 
 
-def _lower_rows(limits: list[Decimal | None], unit: str, language: str, *, whole: bool) -> list[str]:
-    """Conditions for "max" steps (best first); the last step is open ended."""
-    rows: list[str] = []
-    for index, limit in enumerate(limits):
-        previous = limits[index - 1] if index else None
-        if limit is None:
-            text = _with_unit(canonical_number(previous or Decimal(0)), unit)
-            thai = f"มากกว่า {text}" if whole else f"> {text}"
-            rows.append(thai if language == "th" else f"more than {text}")
-        elif index == 0 and whole and limit >= 0:
-            rows.append(_span(Decimal(0), limit, unit))
-        elif index == 0:
-            text = _with_unit(canonical_number(limit), unit)
-            rows.append(f"≤ {text}" if language == "th" else f"at most {text}")
-        elif whole and previous is not None:
-            rows.append(_span(previous + 1, limit, unit))
-        else:
-            low = canonical_number(previous or Decimal(0))
-            high = _with_unit(canonical_number(limit), unit)
-            rows.append(f"> {low} {_DASH} ≤ {high}" if language == "th" else f"more than {low} up to {high}")
-    return rows
+def _step_bound(level: Mapping[str, Any], *, higher: bool) -> _Bound | None:
+    """A step's own limit (None for the open last level of a lower-is-better rule)."""
+    inclusive, strict = HIGHER_LIMIT_KEYS if higher else LOWER_LIMIT_KEYS
+    key = strict if strict in level else inclusive
+    return None if level.get(key) is None else _Bound(Decimal(str(level[key])), key == strict)
+
+
+def _bands(levels: Sequence[Mapping[str, Any]], *, higher: bool) -> list[tuple[_Bound | None, _Bound | None]]:
+    """(lower, upper) bound of the values that score each step, best first.
+
+    A step takes what reaches its own limit and not the better step's: the better step's limit, with the other
+    comparison ("min: 90" leaves "< 90" to the next step, "below: 180" leaves "≥ 180"), bounds it on the side of
+    the better values.
+    """
+    own = [_step_bound(level, higher=higher) for level in levels]
+    bands: list[tuple[_Bound | None, _Bound | None]] = []
+    for index, bound in enumerate(own):
+        better = own[index - 1] if index else None
+        beyond = None if better is None else _Bound(better.limit, not better.strict)
+        bands.append((bound, beyond) if higher else (beyond, bound))
+    return bands
+
+
+def _one_side(bound: _Bound, unit: str, language: str, *, lower: bool) -> str:
+    """ "at least 90 %", "more than 200 L/person/day", "at most 10 µg/m³", "less than 180 L/person/day"."""
+    text = _with_unit(canonical_number(bound.limit), unit)
+    if lower:
+        words = ("มากกว่า", "more than") if bound.strict else ("ไม่น้อยกว่า", "at least")
+    else:
+        words = ("น้อยกว่า", "less than") if bound.strict else ("ไม่เกิน", "at most")
+    return f"{words[0] if language == 'th' else words[1]} {text}"
+
+
+def _two_sides(low: _Bound, high: _Bound, unit: str, language: str) -> str:
+    """ "180 – 200", "80 – < 90", "> 10 – ≤ 15" (Thai); "180 to 200", "80 to less than 90", "more than 10 up to
+    15" (English); a band whose two limits meet holds that one value: "180"."""
+    low_text, high_text = canonical_number(low.limit), _with_unit(canonical_number(high.limit), unit)
+    if low.limit == high.limit:
+        return high_text
+    if not (low.strict or high.strict):
+        return f"{low_text} {_DASH} {high_text}" if language == "th" else f"{low_text} to {high_text}"
+    if language == "th":
+        return f"{'> ' if low.strict else ''}{low_text} {_DASH} {'<' if high.strict else '≤'} {high_text}"
+    return f"{'more than ' if low.strict else ''}{low_text} {'to less than' if high.strict else 'up to'} {high_text}"
+
+
+def _whole_condition(low: _Bound | None, high: _Bound | None, unit: str, language: str) -> str | None:
+    """Whole-number wording for counts: "1–7 days", "0 days", "at least 10 sites" (ตั้งแต่ 10 แห่งขึ้นไป); None when
+    the band holds no whole number, so that the continuous wording shows it as the rule says."""
+    first = None if low is None else low.limit + 1 if low.strict else low.limit
+    last = None if high is None else high.limit - 1 if high.strict else high.limit
+    if first is not None and last is not None:
+        return _span(first, last, unit) if first <= last else None
+    if first is not None and low is not None and not low.strict:
+        # Thai joins a unit word straight onto ขึ้นไป ("ตั้งแต่ 10 วันขึ้นไป"); a bare number needs a space.
+        number = canonical_number(first)
+        thai = f"ตั้งแต่ {number} {unit}ขึ้นไป" if unit else f"ตั้งแต่ {number} ขึ้นไป"
+        return thai if language == "th" else f"at least {_with_unit(number, unit)}"
+    if last is not None and last >= 0:  # the best band of a lower-is-better count starts at 0
+        return _span(Decimal(0), last, unit)
+    return None
+
+
+def _condition(low: _Bound | None, high: _Bound | None, unit: str, language: str, *, whole: bool) -> str:
+    worded = _whole_condition(low, high, unit, language) if whole else None
+    if worded is not None:
+        return worded
+    if low is not None and high is not None:
+        return _two_sides(low, high, unit, language)
+    if low is not None:
+        return _one_side(low, unit, language, lower=True)
+    assert high is not None
+    return _one_side(high, unit, language, lower=False)
 
 
 def _step_table(
     levels: Sequence[Mapping[str, Any]],
     *,
-    limit_key: str,
+    higher: bool,
     unit_symbol: str,
     language: str,
     integer: bool,
     full_top: bool,
 ) -> list[tuple[str, int]]:
-    limits = [None if level.get(limit_key) is None else Decimal(str(level[limit_key])) for level in levels]
-    whole = integer and all(limit is None or is_whole(limit) for limit in limits)
-    if limit_key == "min":
-        conditions = _higher_rows(
-            [limit or Decimal(0) for limit in limits], unit_symbol, language, whole=whole, full_top=full_top
-        )
-    else:
-        conditions = _lower_rows(limits, unit_symbol, language, whole=whole)
+    """Rows for thresholds levels or compliance bands, best first. ``full_top`` words a top "min: 100" as exactly
+    "100 %"; the worst higher-is-better level, which reaches down to the range floor, shows only its upper side
+    ("less than 50 %") unless it holds a single value or the values are counted."""
+    bands = _bands(levels, higher=higher)
+    limits = [bound.limit for band in bands for bound in band if bound is not None]
+    whole = integer and all(is_whole(limit) for limit in limits)
     rows: list[tuple[str, int]] = []
-    for condition, level in zip(conditions, levels, strict=True):
+    for index, (band, level) in enumerate(zip(bands, levels, strict=True)):
+        low, high = band
+        if full_top and index == 0 and low is not None and not low.strict and low.limit == HUNDRED:
+            condition = _with_unit(canonical_number(HUNDRED), unit_symbol)
+        else:
+            floor_level = higher and index == len(bands) - 1 and index > 0
+            if floor_level and not whole and low is not None and high is not None and low.limit != high.limit:
+                low = None
+            condition = _condition(low, high, unit_symbol, language, whole=whole)
         label = level.get(f"label_{language}")
         rows.append((f"{condition} ({label})" if label else condition, int(level["points"])))
     return rows
@@ -126,7 +160,7 @@ def _describe_thresholds(
         sentence = f"Points by value band: {trend} ({span} points)."
     table = _step_table(
         levels,
-        limit_key="min" if higher else "max",
+        higher=higher,
         unit_symbol=unit_symbol,
         language=language,
         integer=integer,
@@ -144,9 +178,7 @@ def _describe_compliance(
         sentence = f"ให้คะแนนตามร้อยละของตัวอย่างหรือแหล่งที่ผ่านเกณฑ์มาตรฐาน ({span} คะแนน)"
     else:
         sentence = f"Points by the percentage of samples or sources that meet the standard ({span} points)."
-    table = _step_table(
-        bands, limit_key="min", unit_symbol=unit_symbol, language=language, integer=False, full_top=True
-    )
+    table = _step_table(bands, higher=True, unit_symbol=unit_symbol, language=language, integer=False, full_top=True)
     return sentence, table
 
 

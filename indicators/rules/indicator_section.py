@@ -8,8 +8,8 @@ from typing import Any, Final, NamedTuple
 
 from django.utils.translation import gettext as _
 
-from indicators.rules.readers import Checker, canonical_number, is_text, is_whole, to_decimal, to_whole
-from indicators.rules.scoring_rules import RuleCheck, check_rule
+from indicators.rules.readers import Checker, RuleCheck, canonical_number, is_text, is_whole, to_decimal, to_whole
+from indicators.rules.scoring_rules import check_rule
 from indicators.rules.settings_section import Defaults
 from indicators.rules.specs import AreaSpec, CycleSettingsSpec, IndicatorSpec
 from indicators.rules.vocabulary import (

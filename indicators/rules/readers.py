@@ -173,3 +173,24 @@ class Checker:
                     )
                 )
         return urls
+
+
+@dataclass(slots=True)
+class RuleCheck(Checker):
+    """A checker that also knows what the rule will score."""
+
+    value_type: str = "number"
+    max_points: int = 4
+    value_range: tuple[Decimal, Decimal] | None = None
+
+    def points(self, level: Mapping[str, Any], position: int) -> int | None:
+        raw = level.get("points")
+        points = to_whole(raw)
+        if points is None or not 0 <= points <= self.max_points:
+            self.fail(
+                _(
+                    "{code}: points of level {position} must be a whole number from 0 to {max_points} (got “{value}”)"
+                ).format(code=self.where, position=position, max_points=self.max_points, value=raw)
+            )
+            return None
+        return points

@@ -9,8 +9,8 @@ from typing import Any, Final, NamedTuple
 
 from django.utils.translation import gettext as _
 
-from indicators.rules.readers import Checker, canonical_number
-from indicators.rules.scoring_rules import RuleCheck, check_rule
+from indicators.rules.readers import Checker, RuleCheck, canonical_number
+from indicators.rules.scoring_rules import check_rule
 from indicators.rules.specs import CycleSettingsSpec, TierSpec
 from indicators.rules.vocabulary import (
     AREA_SCORE_FORMULAS,

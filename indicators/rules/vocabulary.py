@@ -81,6 +81,12 @@ RULE_TYPES_BY_VALUE_TYPE: Final[dict[str, tuple[str, ...]]] = {
     "text": ("text",),
 }
 
+# The limit keys of a threshold level or compliance band, as (inclusive key, strict key). Higher is better: a value
+# reaches a level when it is ≥ its "min" or > its "above". Lower is better: when it is ≤ its "max" or < its "below".
+# Each level has exactly one of the two; the normalised rule keeps the key the file used.
+HIGHER_LIMIT_KEYS: Final[tuple[str, str]] = ("min", "above")
+LOWER_LIMIT_KEYS: Final[tuple[str, str]] = ("max", "below")
+
 MAX_POINTS_CEILING: Final = 10
 HUNDRED: Final = Decimal(100)
 URL_PATTERN: Final = re.compile(r"^https?://\S+$")

@@ -233,3 +233,53 @@ def test_cycle_list_query_count_is_constant(client, cast, django_assert_num_quer
         response = client.get(reverse("indicators:cycle-list"))
 
     assert response.status_code == 200
+
+
+def test_admin_edits_a_rule_with_below_and_the_yaml_editor_round_trips_it(client, cast):
+    cycle = make_cycle()
+    indicator = cycle.framework.indicators.get(code="CW-07")
+    client.force_login(cast.admin)
+    rule = (
+        "type: thresholds\ndirection: lower_better\nlevels:\n"
+        "- {below: 150, points: 4}\n- {max: 150, points: 3}\n- {max: 200, points: 2}\n- {max: null, points: 0}\n"
+    )
+
+    saved = client.post(
+        reverse("indicators:indicator-update", args=[indicator.pk]),
+        {"weight": "1", "min_value": "0", "max_value": "1000", "rule": rule},
+    )
+    form = client.get(reverse("indicators:indicator-update", args=[indicator.pk])).context["form"]
+    resaved = client.post(
+        reverse("indicators:indicator-update", args=[indicator.pk]),
+        {"weight": "1", "min_value": "0", "max_value": "1000", "rule": form.initial["rule"]},
+    )
+
+    assert (saved.status_code, resaved.status_code) == (302, 302)
+    indicator.refresh_from_db()
+    assert indicator.rule["levels"] == [
+        {"below": "150", "points": 4},
+        {"max": "150", "points": 3},
+        {"max": "200", "points": 2},
+        {"max": None, "points": 0},
+    ]
+    assert [change.after["rule"] for change in indicator.changes.all()] == [indicator.rule, indicator.rule]
+
+
+def test_admin_rule_edit_mixing_below_and_min_is_refused_with_the_reason(client, cast):
+    cycle = make_cycle()
+    indicator = cycle.framework.indicators.get(code="CW-07")
+    before = indicator.rule
+    client.force_login(cast.admin)
+    client.post(reverse("set-language"), {"language": "en"})
+    rule = "type: thresholds\ndirection: lower_better\nlevels:\n- {below: 180, points: 4}\n- {min: 0, points: 0}\n"
+
+    response = client.post(
+        reverse("indicators:indicator-update", args=[indicator.pk]),
+        {"weight": "1", "min_value": "0", "max_value": "1000", "rule": rule},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "CW-07: level 2 uses “min”; this rule needs “max” or “below” on every level"
+    ]
+    assert Indicator.objects.get(pk=indicator.pk).rule == before

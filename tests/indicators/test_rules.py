@@ -866,7 +866,13 @@ def test_describe_rule_thresholds_higher_better_in_thai() -> None:
 
     # Assert
     assert sentence == "ให้คะแนนตามช่วงของค่า ค่ายิ่งสูงยิ่งได้คะแนนมาก (0–4 คะแนน)"
-    assert rows == [("≥ 90 %", 4), ("80 – < 90 %", 3), ("70 – < 80 %", 2), ("50 – < 70 %", 1), ("< 50 %", 0)]
+    assert rows == [
+        ("ไม่น้อยกว่า 90 %", 4),
+        ("80 – < 90 %", 3),
+        ("70 – < 80 %", 2),
+        ("50 – < 70 %", 1),
+        ("น้อยกว่า 50 %", 0),
+    ]
 
 
 def test_describe_rule_thresholds_higher_better_in_english() -> None:
@@ -920,7 +926,12 @@ def test_describe_rule_thresholds_lower_better_continuous_in_both_languages() ->
     _, rows_en = describe_rule(rule, unit_symbol="µg/m³", language="en")
 
     # Assert
-    assert rows_th == [("≤ 10 µg/m³", 4), ("> 10 – ≤ 15 µg/m³", 3), ("> 15 – ≤ 25 µg/m³", 2), ("> 25 µg/m³", 0)]
+    assert rows_th == [
+        ("ไม่เกิน 10 µg/m³", 4),
+        ("> 10 – ≤ 15 µg/m³", 3),
+        ("> 15 – ≤ 25 µg/m³", 2),
+        ("มากกว่า 25 µg/m³", 0),
+    ]
     assert rows_en == [
         ("at most 10 µg/m³", 4),
         ("more than 10 up to 15 µg/m³", 3),
@@ -949,7 +960,7 @@ def test_describe_rule_thresholds_level_labels_follow_the_condition() -> None:
             "type": "thresholds",
             "direction": "lower_better",
             "levels": [
-                {"max": "179.99", "points": 4, "label_th": "ดี", "label_en": "good"},
+                {"below": "180", "points": 4, "label_th": "ดี", "label_en": "good"},
                 {"max": 200, "points": 2, "label_th": "ปกติ", "label_en": "normal"},
                 {"max": None, "points": 0, "label_th": "สูง", "label_en": "high"},
             ],
@@ -963,13 +974,13 @@ def test_describe_rule_thresholds_level_labels_follow_the_condition() -> None:
 
     # Assert
     assert rows_th == [
-        ("≤ 179.99 ลิตร/คน/วัน (ดี)", 4),
-        ("> 179.99 – ≤ 200 ลิตร/คน/วัน (ปกติ)", 2),
-        ("> 200 ลิตร/คน/วัน (สูง)", 0),
+        ("น้อยกว่า 180 ลิตร/คน/วัน (ดี)", 4),
+        ("180 – 200 ลิตร/คน/วัน (ปกติ)", 2),
+        ("มากกว่า 200 ลิตร/คน/วัน (สูง)", 0),
     ]
     assert rows_en == [
-        ("at most 179.99 L/person/day (good)", 4),
-        ("more than 179.99 up to 200 L/person/day (normal)", 2),
+        ("less than 180 L/person/day (good)", 4),
+        ("180 to 200 L/person/day (normal)", 2),
         ("more than 200 L/person/day (high)", 0),
     ]
 
@@ -984,7 +995,13 @@ def test_describe_rule_compliance_in_both_languages() -> None:
 
     # Assert
     assert sentence_th == "ให้คะแนนตามร้อยละของตัวอย่างหรือแหล่งที่ผ่านเกณฑ์มาตรฐาน (0–4 คะแนน)"
-    assert rows_th == [("100 %", 4), ("95 – < 100 %", 3), ("90 – < 95 %", 2), ("80 – < 90 %", 1), ("< 80 %", 0)]
+    assert rows_th == [
+        ("100 %", 4),
+        ("95 – < 100 %", 3),
+        ("90 – < 95 %", 2),
+        ("80 – < 90 %", 1),
+        ("น้อยกว่า 80 %", 0),
+    ]
     assert sentence_en == "Points by the percentage of samples or sources that meet the standard (0–4 points)."
     assert rows_en == [
         ("100 %", 4),

@@ -1081,3 +1081,198 @@ def test_a_memo_keeps_true_apart_from_decimal_one():
     assert len(memo) == 2
     assert by_bool.indicators[0] is not by_decimal.indicators[0]
     assert by_bool.indicators[0].points == by_decimal.indicators[0].points == D(4)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# strict and inclusive limits: "min" ≥, "above" >, "max" ≤, "below" < (docs/framework-format.md)
+# --------------------------------------------------------------------------------------------------------------
+
+# CW-07 as its guidance states it: good below 180, normal 180–200, high above 200 L/person/day.
+WATER_USE = {
+    "type": "thresholds",
+    "direction": "lower_better",
+    "levels": [
+        {"below": "180", "points": 4, "label_th": "ดี", "label_en": "good"},
+        {"max": "200", "points": 2, "label_th": "ปกติ", "label_en": "normal"},
+        {"max": None, "points": 0, "label_th": "สูง", "label_en": "high"},
+    ],
+}
+
+
+def water(points, comparison, limit, next_points=None, next_condition=""):
+    """Expected explained() of CW-07 for the value in `comparison` (e.g. "179.995 < 180")."""
+    value, sign = comparison.split(" ")
+    th = f"CW-07: {value} ลิตร/คน/วัน {sign} {limit} ลิตร/คน/วัน → {points} คะแนน"
+    en = f"CW-07: {value} L/person/day {sign} {limit} L/person/day → {points} point{'' if points == 1 else 's'}"
+    next_th = f"{next_condition} ลิตร/คน/วัน" if next_condition else ""
+    next_en = f"{next_condition} L/person/day" if next_condition else ""
+    return (D(points), th, en, next_points, next_th, next_en)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # below 180: just inside, exactly at the limit, just outside
+        ("179.995", water(4, "179.995 <", "180")),
+        ("180", water(2, "180 ≤", "200", D(4), "< 180")),
+        ("180.005", water(2, "180.005 ≤", "200", D(4), "< 180")),
+        # at most 200, then the open level: "more than 200" after max: 200
+        ("199.995", water(2, "199.995 ≤", "200", D(4), "< 180")),
+        ("200", water(2, "200 ≤", "200", D(4), "< 180")),
+        ("200.005", water(0, "200.005 >", "200", D(2), "≤ 200")),
+    ],
+)
+def test_thresholds_below_scores_values_under_the_limit_only(value, expected):
+    rule = indicator("CW-07", WATER_USE, unit=LITRES)
+
+    assert explained(score_indicator(rule, D(value))) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("179.995", (D(4), "X-01: 179.995 ≤ 180 → 4 คะแนน", "X-01: 179.995 ≤ 180 → 4 points", None, "", "")),
+        ("180", (D(4), "X-01: 180 ≤ 180 → 4 คะแนน", "X-01: 180 ≤ 180 → 4 points", None, "", "")),
+        ("180.005", (D(2), "X-01: 180.005 < 200 → 2 คะแนน", "X-01: 180.005 < 200 → 2 points", D(4), "≤ 180", "≤ 180")),
+        ("199.995", (D(2), "X-01: 199.995 < 200 → 2 คะแนน", "X-01: 199.995 < 200 → 2 points", D(4), "≤ 180", "≤ 180")),
+        # the open level after "below: 200" takes 200 itself: "≥ 200", not "> 200"
+        ("200", (D(0), "X-01: 200 ≥ 200 → 0 คะแนน", "X-01: 200 ≥ 200 → 0 points", D(2), "< 200", "< 200")),
+        ("200.005", (D(0), "X-01: 200.005 ≥ 200 → 0 คะแนน", "X-01: 200.005 ≥ 200 → 0 points", D(2), "< 200", "< 200")),
+    ],
+)
+def test_thresholds_max_includes_its_limit_and_the_open_level_after_below_starts_at_it(value, expected):
+    levels = [{"max": "180", "points": 4}, {"below": "200", "points": 2}, {"max": None, "points": 0}]
+    rule = indicator("X-01", {"type": "thresholds", "direction": "lower_better", "levels": levels})
+
+    assert explained(score_indicator(rule, D(value))) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # above 90: just outside, exactly at the limit (not reached), just inside
+        ("90.005", (D(4), "X-01: 90.005 % > 90 % → 4 คะแนน", "X-01: 90.005 % > 90 % → 4 points", None, "", "")),
+        ("90", (D(2), "X-01: 90 % ≥ 50 % → 2 คะแนน", "X-01: 90 % ≥ 50 % → 2 points", D(4), "> 90 %", "> 90 %")),
+        (
+            "89.995",
+            (D(2), "X-01: 89.995 % ≥ 50 % → 2 คะแนน", "X-01: 89.995 % ≥ 50 % → 2 points", D(4), "> 90 %", "> 90 %"),
+        ),
+        # at least 50
+        ("50", (D(2), "X-01: 50 % ≥ 50 % → 2 คะแนน", "X-01: 50 % ≥ 50 % → 2 points", D(4), "> 90 %", "> 90 %")),
+        (
+            "49.995",
+            (D(1), "X-01: 49.995 % > 0 % → 1 คะแนน", "X-01: 49.995 % > 0 % → 1 point", D(2), "≥ 50 %", "≥ 50 %"),
+        ),
+        # above 0, then exactly 0 (one limit, strict then inclusive)
+        ("0.005", (D(1), "X-01: 0.005 % > 0 % → 1 คะแนน", "X-01: 0.005 % > 0 % → 1 point", D(2), "≥ 50 %", "≥ 50 %")),
+        ("0", (D(0), "X-01: 0 % ≥ 0 % → 0 คะแนน", "X-01: 0 % ≥ 0 % → 0 points", D(1), "> 0 %", "> 0 %")),
+        ("-0.005", (D(0), "X-01: -0.005 % < 0 % → 0 คะแนน", "X-01: -0.005 % < 0 % → 0 points", D(1), "> 0 %", "> 0 %")),
+    ],
+)
+def test_thresholds_above_scores_values_over_the_limit_only(value, expected):
+    levels = [
+        {"above": "90", "points": 4},
+        {"min": "50", "points": 2},
+        {"above": "0", "points": 1},
+        {"min": "0", "points": 0},
+    ]
+    rule = indicator("X-01", {"type": "thresholds", "direction": "higher_better", "levels": levels}, unit=PERCENT)
+
+    assert explained(score_indicator(rule, D(value))) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("10.005", (D(1), "X-01: 10.005 > 10 → 1 คะแนน", "X-01: 10.005 > 10 → 1 point", D(2), "≥ 50", "≥ 50")),
+        # not above the last limit: the explanation says "at most", the complement of "above"
+        ("10", (D(0), "X-01: 10 ≤ 10 → 0 คะแนน", "X-01: 10 ≤ 10 → 0 points", D(1), "> 10", "> 10")),
+        ("9.995", (D(0), "X-01: 9.995 ≤ 10 → 0 คะแนน", "X-01: 9.995 ≤ 10 → 0 points", D(1), "> 10", "> 10")),
+    ],
+)
+def test_thresholds_value_not_above_the_last_limit_scores_zero(value, expected):
+    levels = [{"min": "50", "points": 2}, {"above": "10", "points": 1}]
+    rule = indicator("X-01", {"type": "thresholds", "direction": "higher_better", "levels": levels})
+
+    assert explained(score_indicator(rule, D(value))) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("179.995", (D(4), "X-01: 179.995 < 180 → 4 คะแนน", "X-01: 179.995 < 180 → 4 points", None, "", "")),
+        ("180", (D(3), "X-01: 180 ≤ 180 → 3 คะแนน", "X-01: 180 ≤ 180 → 3 points", D(4), "< 180", "< 180")),
+        ("180.005", (D(0), "X-01: 180.005 > 180 → 0 คะแนน", "X-01: 180.005 > 180 → 0 points", D(3), "≤ 180", "≤ 180")),
+    ],
+)
+def test_thresholds_below_then_max_on_one_limit_gives_the_limit_its_own_band(value, expected):
+    # "< 180 → 4, exactly 180 → 3, more than 180 → 0".
+    levels = [{"below": "180", "points": 4}, {"max": "180", "points": 3}, {"max": None, "points": 0}]
+    rule = indicator("X-01", {"type": "thresholds", "direction": "lower_better", "levels": levels})
+
+    assert explained(score_indicator(rule, D(value))) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("99.995", (D(4), "CA-06: 99.995 % > 99 % → 4 คะแนน", "CA-06: 99.995 % > 99 % → 4 points", None, "", "")),
+        ("99", (D(3), "CA-06: 99 % ≥ 95 % → 3 คะแนน", "CA-06: 99 % ≥ 95 % → 3 points", D(4), "> 99 %", "> 99 %")),
+        (
+            "98.995",
+            (D(3), "CA-06: 98.995 % ≥ 95 % → 3 คะแนน", "CA-06: 98.995 % ≥ 95 % → 3 points", D(4), "> 99 %", "> 99 %"),
+        ),
+    ],
+)
+def test_compliance_band_above_a_limit(value, expected):
+    bands = [{"above": "99", "points": 4}, {"min": "95", "points": 3}, {"min": "0", "points": 0}]
+    rule = indicator("CA-06", {"type": "compliance", "bands": bands}, unit=PERCENT, value_type="percent")
+
+    assert explained(score_indicator(rule, D(value))) == expected
+
+
+@pytest.mark.parametrize(
+    "levels",
+    [
+        [
+            {"above": "90", "points": 4},
+            {"min": "90", "points": 3},
+            {"above": "10", "points": 2},
+            {"min": "0", "points": 0},
+        ],
+        [{"min": "90", "points": 4}, {"above": "50", "points": 3}, {"min": "50", "points": 1}],
+    ],
+)
+def test_points_never_fall_as_a_value_improves_under_mixed_higher_comparisons(levels):
+    rule = indicator("X-01", {"type": "thresholds", "direction": "higher_better", "levels": levels})
+    grid = [D(n) / 1000 for n in range(-1000, 101_000, 5)]  # -1 to 101 by 0.005: every limit and both sides
+
+    points = [score_indicator(rule, value).points for value in grid]
+
+    assert points == sorted(points)
+
+
+@pytest.mark.parametrize(
+    "levels",
+    [
+        [
+            {"below": "10", "points": 4},
+            {"max": "10", "points": 3},
+            {"below": "50", "points": 2},
+            {"max": None, "points": 0},
+        ],
+        [
+            {"max": "10", "points": 4},
+            {"below": "50", "points": 3},
+            {"max": "50", "points": 1},
+            {"max": None, "points": 0},
+        ],
+    ],
+)
+def test_points_never_rise_as_a_value_worsens_under_mixed_lower_comparisons(levels):
+    rule = indicator("X-01", {"type": "thresholds", "direction": "lower_better", "levels": levels})
+    grid = [D(n) / 1000 for n in range(-1000, 101_000, 5)]
+
+    points = [score_indicator(rule, value).points for value in grid]
+
+    assert points == sorted(points, reverse=True)
