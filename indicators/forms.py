@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.enums import PHASE_TRANSITIONS, CyclePhase
 from indicators.models import AwardCycle, FrameworkVersion, Indicator
+from indicators.rules import is_source
 from portal.forms import PortalFormMixin
 from portal.models import Municipality
 
@@ -112,6 +113,7 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
             "quota_esc_award",
             "quota_certificates_total",
             "quota_per_category_and_size",
+            "quota_source",
             "tie_breaks",
             "normalise_reviewers",
             "disagreement_threshold",
@@ -125,6 +127,12 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
             "national_decision_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "packets_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def clean_quota_source(self) -> str:
+        source = str(self.cleaned_data["quota_source"]).strip()
+        if source and not is_source(source):
+            raise ValidationError(_("Give a web address (http:// or https://), or “proposed”."))
+        return source
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.enums import AreaKind, CyclePhase, Direction, Provenance, Track, ValueType
+from indicators.rules import DEFAULT_QUOTAS
 from portal.models import Municipality, TimeStampedModel
 
 
@@ -180,11 +181,19 @@ class AwardCycle(TimeStampedModel):
         decimal_places=2,
         default=Decimal("1.0"),
     )
-    # Nomination quotas per member state (ASEAN rules for the edition).
-    quota_esc_award = models.PositiveSmallIntegerField(_("ESC Award nominees"), default=1)
-    quota_certificates_total = models.PositiveSmallIntegerField(_("certificate nominees in all"), default=6)
+    # Nomination quotas per member state (ASEAN rules for the edition), with where they come from.
+    quota_esc_award = models.PositiveSmallIntegerField(_("ESC Award nominees"), default=DEFAULT_QUOTAS.esc_award)
+    quota_certificates_total = models.PositiveSmallIntegerField(
+        _("certificate nominees in all"), default=DEFAULT_QUOTAS.certificates_total
+    )
     quota_per_category_and_size = models.PositiveSmallIntegerField(
-        _("certificate nominees per category and size class"), default=1
+        _("certificate nominees per category and size class"), default=DEFAULT_QUOTAS.per_category_and_size
+    )
+    quota_source = models.CharField(
+        _("source of the quotas"),
+        max_length=500,
+        blank=True,
+        help_text=_("A web address, or “proposed” while the quotas are the portal's proposal."),
     )
 
     class Meta:

@@ -25,16 +25,19 @@ from indicators.models import (
     IndicatorChange,
     SizeClass,
 )
-from indicators.rules import FrameworkError, FrameworkSpec, parse_framework, validate_rule
+from indicators.rules import (
+    DEFAULT_QUOTAS,
+    DEFAULT_SIZE_CLASSES,
+    FrameworkError,
+    FrameworkSpec,
+    SizeClassSpec,
+    parse_framework,
+    quotas_from_json,
+    size_classes_from_json,
+    validate_rule,
+)
 from indicators.signals import framework_adopted
 from portal.models import Municipality, User
-
-# Population bands sourced for the 2011 and 2017 editions (environment.asean.org, 2011 recipients page).
-DEFAULT_SIZE_CLASSES = (
-    ("small", "เมืองขนาดเล็ก", "Small city", 20_000, 750_000),
-    ("big", "เมืองขนาดใหญ่", "Big city", 750_000, 1_500_000),
-)
-SIZE_CLASS_SOURCE = "http://environment.asean.org/recipients-of-asean-esc-award-2011/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,9 @@ def _settings_as_json(spec: FrameworkSpec) -> dict[str, Any]:
         ],
         "esc_award_core_weight": str(settings.esc_award_core_weight),
         "esc_award_governance_weight": str(settings.esc_award_governance_weight),
+        # Only what the file states: a cycle on an older file starts from the portal's defaults instead.
+        **({"size_classes": [size.as_json() for size in settings.size_classes]} if settings.size_classes else {}),
+        **({"quotas": settings.quotas.as_json()} if settings.quotas is not None else {}),
     }
 
 
@@ -262,6 +268,16 @@ def _apply_framework_settings(cycle: AwardCycle, framework: FrameworkVersion) ->
     )
     # The proposed rule (ESC-AWARD.md §2.3): completeness first, then the governance area score.
     cycle.tie_breaks = ["completeness", "governance"]
+    quotas = quotas_from_json(defaults["quotas"]) if "quotas" in defaults else DEFAULT_QUOTAS
+    cycle.quota_esc_award = quotas.esc_award
+    cycle.quota_certificates_total = quotas.certificates_total
+    cycle.quota_per_category_and_size = quotas.per_category_and_size
+    cycle.quota_source = quotas.source
+
+
+def _framework_size_classes(framework: FrameworkVersion) -> tuple[SizeClassSpec, ...]:
+    stored = framework.defaults.get("size_classes")
+    return size_classes_from_json(stored) if stored else DEFAULT_SIZE_CLASSES
 
 
 @transaction.atomic
@@ -277,7 +293,11 @@ def create_cycle(
     responsible_agency_th: str = "",
     responsible_agency_en: str = "",
 ) -> AwardCycle:
-    """Create a draft cycle; scoring settings start from the framework's proposals, size classes from ASEAN's."""
+    """Create a draft cycle whose scoring settings, size classes and quotas start from the framework's proposals.
+
+    A framework file without ``size_classes`` or ``quotas`` gives the portal's defaults (indicators.rules.cycle_data:
+    ASEAN's 2011/2017 bands and the 2021 quotas, each with its source).
+    """
     cycle = AwardCycle(
         code=code,
         name_th=name_th,
@@ -295,14 +315,14 @@ def create_cycle(
     SizeClass.objects.bulk_create(
         SizeClass(
             cycle=cycle,
-            code=code_,
-            name_th=name_th_,
-            name_en=name_en_,
-            min_population=low,
-            max_population=high,
-            source=SIZE_CLASS_SOURCE,
+            code=size.code,
+            name_th=size.name_th,
+            name_en=size.name_en,
+            min_population=size.min_population,
+            max_population=size.max_population,
+            source=size.source,
         )
-        for code_, name_th_, name_en_, low, high in DEFAULT_SIZE_CLASSES
+        for size in _framework_size_classes(framework)
     )
     return cycle
 
@@ -327,6 +347,7 @@ SETTINGS_FIELDS = (
     "quota_esc_award",
     "quota_certificates_total",
     "quota_per_category_and_size",
+    "quota_source",
     "tie_breaks",
     "normalise_reviewers",
     "disagreement_threshold",

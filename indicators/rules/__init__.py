@@ -20,11 +20,20 @@ The package imports nothing from Django except gettext and has no models or ORM 
 migrations, management commands and pure unit tests alike. Its modules, from the bottom up: ``vocabulary``
 (units and codes), ``readers`` (reading values, collecting problems), ``specs`` (the parsed dataclasses),
 ``steps`` (threshold levels and compliance bands: "min", "above", "max", "below"), ``scoring_rules`` (one rule),
-``descriptions`` (a rule in words), ``settings_section`` and
+``descriptions`` (a rule in words), ``cycle_data`` (size classes and quotas), ``settings_section`` and
 ``indicator_section`` (the parts of a file) and ``files`` (a whole file). Import the names below from
 ``indicators.rules``, not from the modules.
 """
 
+from indicators.rules.cycle_data import (
+    DEFAULT_QUOTAS,
+    DEFAULT_SIZE_CLASSES,
+    is_source,
+    quota_problems,
+    quotas_from_json,
+    size_class_problems,
+    size_classes_from_json,
+)
 from indicators.rules.descriptions import describe_indicator_rule, describe_rule
 from indicators.rules.files import parse_framework
 from indicators.rules.readers import canonical_number
@@ -36,6 +45,8 @@ from indicators.rules.specs import (
     FrameworkError,
     FrameworkSpec,
     IndicatorSpec,
+    QuotaSpec,
+    SizeClassSpec,
     TierSpec,
 )
 from indicators.rules.vocabulary import (
@@ -57,6 +68,8 @@ __all__ = [
     "AREA_KINDS",
     "AREA_SCORE_FORMULAS",
     "CHECK_TYPES",
+    "DEFAULT_QUOTAS",
+    "DEFAULT_SIZE_CLASSES",
     "DIRECTIONS",
     "PROVENANCE_STATUSES",
     "QUANTITATIVE_VALUE_TYPES",
@@ -71,11 +84,18 @@ __all__ = [
     "FrameworkError",
     "FrameworkSpec",
     "IndicatorSpec",
+    "QuotaSpec",
+    "SizeClassSpec",
     "TierSpec",
     "Unit",
     "canonical_number",
     "describe_indicator_rule",
     "describe_rule",
+    "is_source",
     "parse_framework",
+    "quota_problems",
+    "quotas_from_json",
+    "size_class_problems",
+    "size_classes_from_json",
     "validate_rule",
 ]

@@ -8,10 +8,11 @@ from typing import Any, Final
 
 from django.utils.translation import gettext as _
 
+from indicators.rules.cycle_data import DEFAULT_SIZE_CLASSES, quota_problems
 from indicators.rules.indicator_section import check_codes_unique, parse_areas
 from indicators.rules.readers import is_text, to_decimal
 from indicators.rules.settings_section import parse_defaults, parse_header, parse_settings
-from indicators.rules.specs import AreaSpec, CheckSpec, FrameworkError, FrameworkSpec
+from indicators.rules.specs import AreaSpec, CheckSpec, CycleSettingsSpec, FrameworkError, FrameworkSpec
 from indicators.rules.vocabulary import CHECK_TYPES, QUANTITATIVE_VALUE_TYPES
 
 _TOP_KEYS: Final = ("framework", "settings", "defaults", "areas", "checks")
@@ -114,6 +115,19 @@ def _parse_checks(raw: object, areas: tuple[AreaSpec, ...], errors: list[str]) -
     return tuple(checks)
 
 
+def _quota_problems(settings: CycleSettingsSpec, areas: tuple[AreaSpec, ...]) -> list[str]:
+    """The file's quotas against its own categories and size classes (the defaults when it lists none)."""
+    if settings.quotas is None:
+        return []
+    return quota_problems(
+        certificates_total=settings.quotas.certificates_total,
+        per_category_and_size=settings.quotas.per_category_and_size,
+        categories=sum(1 for area in areas if area.kind == "category"),
+        size_classes=len(settings.size_classes or DEFAULT_SIZE_CLASSES),
+        where="settings.quotas",
+    )
+
+
 def parse_framework(text: str) -> FrameworkSpec:
     """Parse a framework file (YAML text) into a ``FrameworkSpec``.
 
@@ -143,6 +157,7 @@ def parse_framework(text: str) -> FrameworkSpec:
         areas = parse_areas(data, max_points=max_points, defaults=defaults, errors=errors)
     if settings is not None and areas:
         check_codes_unique(areas, settings, errors)
+        errors.extend(_quota_problems(settings, areas))
     checks = _parse_checks(data.get("checks"), areas, errors)
     if errors or header is None or settings is None:
         raise FrameworkError(errors)

@@ -9,6 +9,7 @@ from typing import Any, Final, NamedTuple
 
 from django.utils.translation import gettext as _
 
+from indicators.rules.cycle_data import parse_quotas, parse_size_classes
 from indicators.rules.readers import Checker, RuleCheck, canonical_number
 from indicators.rules.scoring_rules import check_rule
 from indicators.rules.specs import CycleSettingsSpec, TierSpec
@@ -21,7 +22,15 @@ from indicators.rules.vocabulary import (
 )
 
 _FRAMEWORK_KEYS: Final = ("code", "version", "name_th", "name_en", "description_th", "description_en")
-_SETTINGS_KEYS: Final = ("max_points", "area_score_formula", "completeness_minimum", "tiers", "esc_award_weights")
+_SETTINGS_KEYS: Final = (
+    "max_points",
+    "area_score_formula",
+    "completeness_minimum",
+    "tiers",
+    "esc_award_weights",
+    "size_classes",
+    "quotas",
+)
 _DEFAULTS_KEYS: Final = ("rubric_levels", "compliance_bands")
 
 
@@ -144,6 +153,8 @@ def parse_settings(data: Mapping[str, Any], errors: list[str]) -> CycleSettingsS
         tiers=tiers,
         esc_award_core_weight=core if core is not None else Decimal(0),
         esc_award_governance_weight=governance if governance is not None else Decimal(0),
+        size_classes=parse_size_classes(errors, section["size_classes"]) if "size_classes" in section else (),
+        quotas=parse_quotas(errors, section["quotas"]) if "quotas" in section else None,
     )
 
 

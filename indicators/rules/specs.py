@@ -31,11 +31,53 @@ class TierSpec(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class SizeClassSpec:
+    """A population band candidates compete in: ``min_population`` ≤ population < ``max_population`` (None: no
+    upper limit). ``source`` is a web address or "proposed"."""
+
+    code: str
+    name_th: str
+    name_en: str
+    min_population: int
+    max_population: int | None
+    source: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name_th": self.name_th,
+            "name_en": self.name_en,
+            "min_population": self.min_population,
+            "max_population": self.max_population,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaSpec:
+    """Nominees each ASEAN member state may put forward in a cycle; ``source`` is a web address or "proposed"."""
+
+    esc_award: int
+    certificates_total: int
+    per_category_and_size: int
+    source: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "esc_award": self.esc_award,
+            "certificates_total": self.certificates_total,
+            "per_category_and_size": self.per_category_and_size,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class CycleSettingsSpec:
     """Settings a cycle starts from; the portal copies them into editable cycle settings.
 
     ``tiers`` run from the highest ``min_score`` to the lowest, and the last tier starts at 0. The two ESC Award
-    weights sum to 1.
+    weights sum to 1. ``size_classes`` (from the smallest population up, not overlapping) and ``quotas`` are empty
+    and None when the file leaves them out: a cycle then starts from the portal's defaults (``cycle_data``).
     """
 
     max_points: int
@@ -44,6 +86,8 @@ class CycleSettingsSpec:
     tiers: tuple[TierSpec, ...]
     esc_award_core_weight: Decimal
     esc_award_governance_weight: Decimal
+    size_classes: tuple[SizeClassSpec, ...] = ()
+    quotas: QuotaSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
