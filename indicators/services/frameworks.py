@@ -1,11 +1,9 @@
-"""Use cases for award cycles and their indicator frameworks: load, freeze, version, clone, move phases."""
+"""Use cases for indicator frameworks: load a file, copy a version, edit a draft indicator, freeze."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,30 +12,19 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.enums import PHASE_TRANSITIONS, CyclePhase
 from indicators.models import (
     Area,
-    AwardCycle,
-    CyclePhaseChange,
-    DeadlineExtension,
     FrameworkVersion,
     Indicator,
     IndicatorChange,
-    SizeClass,
 )
 from indicators.rules import (
-    DEFAULT_QUOTAS,
-    DEFAULT_SIZE_CLASSES,
     FrameworkError,
     FrameworkSpec,
-    SizeClassSpec,
     parse_framework,
-    quotas_from_json,
-    size_classes_from_json,
     validate_rule,
 )
-from indicators.signals import framework_adopted
-from portal.models import Municipality, User
+from portal.models import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,225 +243,7 @@ def _editable_state(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def _apply_framework_settings(cycle: AwardCycle, framework: FrameworkVersion) -> None:
-    defaults = framework.defaults
-    cycle.max_points = int(defaults.get("max_points", cycle.max_points))
-    cycle.area_score_formula = defaults.get("area_score_formula", cycle.area_score_formula)
-    cycle.completeness_minimum = Decimal(defaults.get("completeness_minimum", cycle.completeness_minimum))
-    cycle.tiers = defaults.get("tiers", cycle.tiers)
-    cycle.esc_award_core_weight = Decimal(defaults.get("esc_award_core_weight", cycle.esc_award_core_weight))
-    cycle.esc_award_governance_weight = Decimal(
-        defaults.get("esc_award_governance_weight", cycle.esc_award_governance_weight)
-    )
-    # The proposed rule (ESC-AWARD.md §2.3): completeness first, then the governance area score.
-    cycle.tie_breaks = ["completeness", "governance"]
-    quotas = quotas_from_json(defaults["quotas"]) if "quotas" in defaults else DEFAULT_QUOTAS
-    cycle.quota_esc_award = quotas.esc_award
-    cycle.quota_certificates_total = quotas.certificates_total
-    cycle.quota_per_category_and_size = quotas.per_category_and_size
-    cycle.quota_source = quotas.source
-
-
-def _framework_size_classes(framework: FrameworkVersion) -> tuple[SizeClassSpec, ...]:
-    stored = framework.defaults.get("size_classes")
-    return size_classes_from_json(stored) if stored else DEFAULT_SIZE_CLASSES
-
-
-@transaction.atomic
-def create_cycle(
-    *,
-    code: str,
-    name_th: str,
-    name_en: str,
-    esc_award_edition: int,
-    certificate_edition: int,
-    reference_year: int,
-    framework: FrameworkVersion,
-    responsible_agency_th: str = "",
-    responsible_agency_en: str = "",
-) -> AwardCycle:
-    """Create a draft cycle whose scoring settings, size classes and quotas start from the framework's proposals.
-
-    A framework file without ``size_classes`` or ``quotas`` gives the portal's defaults (indicators.rules.cycle_data:
-    ASEAN's 2011/2017 bands and the 2021 quotas, each with its source).
-    """
-    cycle = AwardCycle(
-        code=code,
-        name_th=name_th,
-        name_en=name_en,
-        esc_award_edition=esc_award_edition,
-        certificate_edition=certificate_edition,
-        reference_year=reference_year,
-        framework=framework,
-        responsible_agency_th=responsible_agency_th,
-        responsible_agency_en=responsible_agency_en,
-    )
-    _apply_framework_settings(cycle, framework)
-    cycle.full_clean()
-    cycle.save()
-    SizeClass.objects.bulk_create(
-        SizeClass(
-            cycle=cycle,
-            code=size.code,
-            name_th=size.name_th,
-            name_en=size.name_en,
-            min_population=size.min_population,
-            max_population=size.max_population,
-            source=size.source,
-        )
-        for size in _framework_size_classes(framework)
-    )
-    return cycle
-
-
-DATE_FIELDS = (
-    "call_opens_on",
-    "desk_review_ends_on",
-    "site_visits_end_on",
-    "committee_ranking_on",
-    "national_decision_on",
-    "packets_due_on",
-)
-SETTINGS_FIELDS = (
-    "responsible_agency_th",
-    "responsible_agency_en",
-    "max_points",
-    "area_score_formula",
-    "completeness_minimum",
-    "tiers",
-    "esc_award_core_weight",
-    "esc_award_governance_weight",
-    "quota_esc_award",
-    "quota_certificates_total",
-    "quota_per_category_and_size",
-    "quota_source",
-    "tie_breaks",
-    "normalise_reviewers",
-    "disagreement_threshold",
-)
-
-
-@transaction.atomic
-def clone_cycle(
-    *,
-    source: AwardCycle,
-    code: str,
-    name_th: str,
-    name_en: str,
-    reference_year: int,
-    call_opens_on: dt.date,
-) -> AwardCycle:
-    """Start a new draft cycle from a previous one.
-
-    Its framework is copied as a new draft version; editions go up by one; every date moves by the distance
-    between the two call-open dates (or between the reference years when the source has no call date);
-    size classes, quotas and scoring settings are copied. Extensions are not.
-    """
-    if source.call_opens_on is not None:
-        shift = call_opens_on - source.call_opens_on
-    else:
-        shift = dt.date(reference_year, 1, 1) - dt.date(source.reference_year, 1, 1)
-    cycle = AwardCycle(
-        code=code,
-        name_th=name_th,
-        name_en=name_en,
-        esc_award_edition=source.esc_award_edition + 1,
-        certificate_edition=source.certificate_edition + 1,
-        reference_year=reference_year,
-        framework=copy_framework(framework=source.framework),
-        previous=source,
-        phase=CyclePhase.DRAFT,
-    )
-    for field in SETTINGS_FIELDS:
-        setattr(cycle, field, getattr(source, field))
-    for field in DATE_FIELDS:
-        value = getattr(source, field)
-        setattr(cycle, field, None if value is None else value + shift)
-    cycle.call_opens_on = call_opens_on
-    if source.submission_deadline is not None:
-        cycle.submission_deadline = source.submission_deadline + shift
-    cycle.full_clean()
-    cycle.save()
-    SizeClass.objects.bulk_create(
-        SizeClass(
-            cycle=cycle,
-            code=size.code,
-            name_th=size.name_th,
-            name_en=size.name_en,
-            min_population=size.min_population,
-            max_population=size.max_population,
-            source=size.source,
-        )
-        for size in source.size_classes.all()
-    )
-    return cycle
-
-
-@transaction.atomic
-def change_phase(*, cycle: AwardCycle, to_phase: str, by: User, note: str = "") -> AwardCycle:
-    """Move a cycle to its next phase; only the moves in PHASE_TRANSITIONS are allowed.
-
-    Opening the call needs a submission deadline and freezes the cycle's framework. Raises ValidationError.
-    """
-    cycle = AwardCycle.objects.select_for_update().select_related("framework").get(pk=cycle.pk)
-    if to_phase not in PHASE_TRANSITIONS[cycle.phase]:
-        allowed = ", ".join(str(CyclePhase(phase).label) for phase in PHASE_TRANSITIONS[cycle.phase]) or "—"
-        raise ValidationError(
-            _("A cycle in phase “{current}” cannot move to “{target}”. Allowed next: {allowed}.").format(
-                current=cycle.get_phase_display(), target=CyclePhase(to_phase).label, allowed=allowed
-            ),
-            code="illegal_transition",
-        )
-    if to_phase == CyclePhase.CALL_OPEN:
-        if cycle.submission_deadline is None:
-            raise ValidationError(_("Set the submission deadline before opening the call."), code="no_deadline")
-        _freeze(cycle.framework)
-    CyclePhaseChange.objects.create(cycle=cycle, from_phase=cycle.phase, to_phase=to_phase, changed_by=by, note=note)
-    cycle.phase = to_phase
-    cycle.save(update_fields=["phase", "updated_at"])
-    return cycle
-
-
-def _freeze(framework: FrameworkVersion) -> None:
+def freeze_framework(framework: FrameworkVersion) -> None:
     if framework.frozen_at is None:
         framework.frozen_at = timezone.now()
         framework.save(update_fields=["frozen_at", "updated_at"])
-
-
-@transaction.atomic
-def adopt_framework(*, cycle: AwardCycle, framework: FrameworkVersion) -> AwardCycle:
-    """Make a cycle score with another version of its framework (same framework code).
-
-    A cycle past its draft phase freezes the adopted version at once. Scoring listens to framework_adopted
-    (sent after commit) and rescores the cycle.
-    """
-    cycle = AwardCycle.objects.select_for_update().select_related("framework").get(pk=cycle.pk)
-    if framework.code != cycle.framework.code:
-        raise ValidationError(_("Only a version of the cycle's own framework can be adopted."), code="other_code")
-    cycle.framework = framework
-    cycle.save(update_fields=["framework", "updated_at"])
-    if cycle.phase != CyclePhase.DRAFT:
-        _freeze(framework)
-    transaction.on_commit(
-        partial(framework_adopted.send, sender=AwardCycle, cycle_id=cycle.pk, framework_id=framework.pk)
-    )
-    return cycle
-
-
-@transaction.atomic
-def grant_extension(
-    *, cycle: AwardCycle, municipality: Municipality, deadline: dt.datetime, reason: str, by: User
-) -> DeadlineExtension:
-    """Give one municipality a later deadline for the cycle (replacing an earlier extension)."""
-    if cycle.submission_deadline is not None and deadline <= cycle.submission_deadline:
-        raise ValidationError(
-            {"deadline": _("An extension must end after the cycle's submission deadline.")}, code="not_later"
-        )
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the extension.")}, code="no_reason")
-    extension, _created = DeadlineExtension.objects.update_or_create(
-        cycle=cycle,
-        municipality=municipality,
-        defaults={"deadline": deadline, "reason": reason.strip(), "granted_by": by, "granted_at": timezone.now()},
-    )
-    return extension
