@@ -47,9 +47,14 @@ test: system-packages install services messages lint
 	@scripts/step.sh "Test suite (pytest: unit, integration, browser)"
 	@$(VENV)/bin/pytest -n auto --dist loadfile --cov=scoring.engine --cov-branch --cov-report=term --cov-fail-under=100 $(PYTEST_ARGS)
 
-bench: install services
+# Benchmarks run on production settings (benchmarks/settings.py) against a throwaway database; wrk drives gunicorn.
+.PHONY: bench-packages
+bench-packages:
+	@scripts/bench_packages.sh
+
+bench: install services bench-packages
 	@scripts/step.sh "Benchmarks"
-	@DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m benchmarks
+	@$(PY) -m benchmarks
 
 worker: install
 	@$(VENV)/bin/celery -A portal worker -l info -B

@@ -2,7 +2,8 @@
 
 The baseline is a plain 8-page Thai document (headings and paragraphs of varied Thai text, Sarabun embedded)
 rendered in the same run through the same adapter (portal.pdf.html_to_pdf with the packet's stylesheet), so that
-fonts, fetcher and machine are the same. Goal: a packet page costs at most twice a plain page (ratio ≥ 0.5).
+fonts, fetcher and machine are the same, in turns with the packets (plain, Thai, English, ...; medians of the
+rounds). Goal: a packet page costs at most twice a plain page (ratio ≥ 0.5).
 
 Data: 50 shortlisted ESC Award applications of real municipalities on the 2021 framework, every indicator
 answered, some values verified or corrected, evidence files listed, a decision with a note, scored by a run.
@@ -14,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import random
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from django.utils import timezone
 from applications.enums import ApplicationStatus
 from applications.models import Application, Evidence, IndicatorValue
 from applications.selectors import size_class_for
-from benchmarks.harness import Figure, best_of, best_of_interleaved
+from benchmarks.harness import Figure, analyze, median_of_interleaved
 from indicators.enums import CyclePhase
 from indicators.services import create_cycle, load_framework
 from portal.enums import Role
@@ -33,9 +35,11 @@ from portal.services import load_municipalities
 from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
 from reviews.models import Decision, ValueReview
 from reviews.packets import STYLESHEET, render_packet_pdf
+from scoring.models import ApplicationScore, ScoreRun
 from scoring.services import execute_run, request_cycle_rescore
 
 PACKETS = 50
+ROUNDS = 5
 PLAIN_PAGES = 8
 FRAMEWORK = Path(__file__).resolve().parents[1] / "indicators" / "frameworks" / "esc-2021.yaml"
 VOCABULARY = (
@@ -164,7 +168,9 @@ def _build(rng: random.Random) -> list[Application]:
         )
         for application in applications
     )
+    analyze(Application, IndicatorValue, ValueReview, Evidence, Decision, Municipality, User)
     execute_run(request_cycle_rescore(cycle=cycle, reason="bench").pk)
+    analyze(ScoreRun, ApplicationScore)
     return list(
         Application.objects.filter(pk__in=[a.pk for a in applications])
         .select_related("cycle__framework", "municipality__province", "size_class")
@@ -183,17 +189,20 @@ def run() -> list[Figure]:
     thai_pages = page_count(render_packet_pdf(first, language="th"))
     english_pages = page_count(render_packet_pdf(first, language="en"))
 
-    best = best_of_interleaved(
-        5,
+    medians = median_of_interleaved(
+        ROUNDS,
         {
             "plain": lambda: html_to_pdf(plain, stylesheets=[STYLESHEET]),
             "th": lambda: render_packet_pdf(first, language="th"),
             "en": lambda: render_packet_pdf(first, language="en"),
         },
     )
-    plain_seconds, thai_seconds, english_seconds = best["plain"], best["th"], best["en"]
+    plain_seconds, thai_seconds, english_seconds = medians["plain"], medians["th"], medians["en"]
+    # The batch runs once (about 80 s): its baseline is derived from the medians above, not measured in turns.
     batch: list[bytes] = []
-    batch_seconds = best_of(1, lambda: batch.extend(render_packet_pdf(item, language="th") for item in applications))
+    started = time.perf_counter()
+    batch.extend(render_packet_pdf(item, language="th") for item in applications)
+    batch_seconds = time.perf_counter() - started
     # The 50 packets differ in length (names, values, evidence): the batch is held against the single packet's
     # cost per page times the pages the batch made, so that only a slowdown over the batch shows.
     batch_pages = sum(page_count(document) for document in batch)
@@ -207,7 +216,12 @@ def run() -> list[Figure]:
             f"one packet, English ({english_pages} pages)", english_seconds, plain_label, plain_seconds, "information"
         ),
         Figure(
-            "packet, Thai: per page", thai_seconds / thai_pages, f"{plain_label}: per page", plain_page, per_page_goal
+            "packet, Thai: per page",
+            thai_seconds / thai_pages,
+            f"{plain_label}: per page",
+            plain_page,
+            per_page_goal,
+            goal_ratio=0.5,
         ),
         Figure(
             "packet, English: per page",
@@ -215,6 +229,7 @@ def run() -> list[Figure]:
             f"{plain_label}: per page",
             plain_page,
             per_page_goal,
+            goal_ratio=0.5,
         ),
         Figure(
             f"batch of {len(applications)} Thai packets ({batch_pages} pages)",
@@ -222,5 +237,6 @@ def run() -> list[Figure]:
             f"one packet's time per page × {batch_pages} pages",
             thai_seconds / thai_pages * batch_pages,
             "≥ 0.9× (no slowdown over a batch)",
+            goal_ratio=0.9,
         ),
     ]
