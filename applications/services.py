@@ -59,8 +59,8 @@ class StaleValueError(Exception):
         self.field = field
 
 
-def _notify_after_commit(signal: Any, application: Application) -> None:
-    transaction.on_commit(partial(signal.send, sender=Application, application_id=application.pk))
+def _notify_after_commit(signal: Any, application: Application, by: User) -> None:
+    transaction.on_commit(partial(signal.send, sender=Application, application_id=application.pk, by_id=by.pk))
 
 
 @transaction.atomic
@@ -228,7 +228,7 @@ def _write_value(
         value.updated_at, value.updated_by = timezone.now(), by
         value.save()
         ValueChange.objects.bulk_create(history)
-        _notify_after_commit(application_values_changed, application)
+        _notify_after_commit(application_values_changed, application, by)
     return value, bool(history)
 
 
@@ -522,7 +522,7 @@ def submit_application(*, application: Application, by: User, confirmed_digest: 
         digest=digest,
         signatory=by.full_name,
     )
-    _notify_after_commit(application_submitted, application)
+    _notify_after_commit(application_submitted, application, by)
     return application
 
 
@@ -551,7 +551,7 @@ def reopen_application(*, application: Application, by: User, reason: str) -> Ap
         application=str(application),
         reason=reason.strip(),
     )
-    _notify_after_commit(application_reopened, application)
+    _notify_after_commit(application_reopened, application, by)
     return application
 
 

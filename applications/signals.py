@@ -1,6 +1,6 @@
 """What applications announce; scoring (a higher app) listens. Each is sent after the transaction commits.
 
-kwargs: application_id (int).
+kwargs: application_id (int), by_id (int: the user whose action it was).
 """
 
 from django.dispatch import Signal

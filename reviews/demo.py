@@ -51,7 +51,7 @@ def seed(stdout: TextIO) -> None:
                 visited_on=dt.date(2027, 5, 12),
                 defaults={"notes": "ตรวจพื้นที่จุดคัดแยกขยะและสถานีตรวจวัดคุณภาพอากาศ ข้อมูลตรงกับที่ยื่น", "recorded_by": reviewer},
             )
-            refresh_verified_values(application=application)
+            refresh_verified_values(application=application, by=reviewer, reason="demo review")
         if application.status in OUTCOMES:
             round_, outcome = OUTCOMES[application.status]
             Decision.objects.create(

@@ -30,7 +30,7 @@ from indicators.models import Area, AwardCycle, SizeClass
 from indicators.rules import UNITS
 from scoring.enums import ScoreKind
 from scoring.models import ApplicationScore
-from scoring.selectors import ranking, ranking_groups
+from scoring.selectors import standings_of
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -127,55 +127,66 @@ def _sheet_name(track: str, category: str) -> str:
 def ranking_sheets(cycle: AwardCycle, *, kind: str = ScoreKind.SUBMITTED) -> list[RankingSheet]:
     """One sheet per (track, category): the ESC Award first, then the certificate categories in framework order.
 
-    Within a sheet, each size class (smallest first, applications outside every band last) lists its ranked
-    applications by rank, then its unranked ones (below the completeness minimum) with no rank. Ranks and order
-    are scoring.selectors.ranking's on `kind` (the board's default basis, the submitted score); the other kind's
-    total stands beside. One query per ranking group and one per sheet, plus three for the cycle's reference data.
+    Within a sheet, each size class (smallest first, applications outside every band last) lists its rows in the
+    order the score run stored: ranked applications by rank, then the unranked ones with no rank. Ranks are the
+    stored standing's on `kind` (the board's default basis, the submitted score), the same numbers as on the board
+    and in the packets; the other kind's total stands beside (a verified total only once final). Four queries for
+    the rows, whatever their number, plus three for the cycle's reference data.
     """
     areas = list(Area.objects.filter(framework_id=cycle.framework_id).order_by("position"))
     area_position = {area.code: area.position for area in areas}
     area_names = {area.code: area.name_th for area in areas}
     sizes = {size.pk: size for size in SizeClass.objects.filter(cycle=cycle)}
     tiers = {tier["code"]: tier["label_th"] for tier in cycle.tiers}
+    standings = {standing.group_key: standing for standing in standings_of(cycle, kind)}
     other = ScoreKind.VERIFIED if kind == ScoreKind.SUBMITTED else ScoreKind.SUBMITTED
-    grouped: dict[tuple[str, str], list[tuple[int | None, list[ApplicationScore], list[ApplicationScore]]]] = (
-        defaultdict(list)
-    )
-    for track, category, size_id in ranking_groups(cycle):
-        ranked, unranked = ranking(cycle, track=track, category=category, size_class_id=size_id, kind=kind)
-        grouped[(track, category)].append((size_id, ranked, unranked))
+    others = {
+        application: (total, pending == 0 and needs == 0)
+        for application, total, pending, needs in ApplicationScore.objects.filter(
+            cycle=cycle, kind=other, is_current=True
+        ).values_list("application_id", "total", "pending", "needs_reviewer")
+    }
+    grouped: dict[tuple[str, str], list[ApplicationScore]] = defaultdict(list)
+    for score in (
+        ApplicationScore.objects.filter(cycle=cycle, kind=kind, is_current=True, group_key__in=list(standings))
+        .exclude(position=None)
+        .select_related("application__municipality__province")
+    ):
+        standing = standings[score.group_key]
+        grouped[(standing.track, standing.category_code)].append(score)
 
     def sheet_order(key: tuple[str, str]) -> tuple[bool, int, str]:
         return (key[0] != Track.ESC_AWARD, area_position.get(key[1], 0), key[1])
 
-    def size_order(size_id: int | None) -> tuple[bool, int]:
-        return (size_id is None, sizes[size_id].min_population if size_id in sizes else 0)
+    def row_order(score: ApplicationScore) -> tuple[bool, int, int]:
+        size = sizes.get(standings[score.group_key].size_class_id or 0)
+        return (size is None, size.min_population if size else 0, score.position or 0)
+
+    def total_of(score: ApplicationScore, wanted: str) -> Decimal | None:
+        if wanted == kind:
+            return score.total if score.is_final else None
+        total, final = others.get(score.application_id, (None, False))
+        return total if final else None
 
     sheets = []
     with translation.override("th"):
         for key in sorted(grouped, key=sheet_order):
-            parts = sorted(grouped[key], key=lambda part: size_order(part[0]))
-            scores = [score for _size, ranked, unranked in parts for score in (*ranked, *unranked)]
-            others = dict(
-                ApplicationScore.objects.filter(
-                    is_current=True, kind=other, application_id__in=[score.application_id for score in scores]
-                ).values_list("application_id", "total")
-            )
+            scores = sorted(grouped[key], key=row_order)
             codes = {code for score in scores for code in score.areas}
             area_codes = tuple(sorted(codes, key=lambda code: (area_position.get(code, len(areas)), code)))
             rows = tuple(
                 RankingRow(
-                    rank=getattr(score, "rank", None) if score.ranked else None,
+                    rank=score.rank,
                     municipality=score.application.municipality.full_name_th,
                     province=score.application.municipality.province.name_th,
-                    size_class=sizes[score.application.size_class_id].name_th
-                    if score.application.size_class_id in sizes
+                    size_class=sizes[standings[score.group_key].size_class_id].name_th
+                    if standings[score.group_key].size_class_id in sizes
                     else OUTSIDE_BANDS,
-                    submitted_total=score.total if kind == ScoreKind.SUBMITTED else others.get(score.application_id),
-                    verified_total=score.total if kind == ScoreKind.VERIFIED else others.get(score.application_id),
+                    submitted_total=total_of(score, ScoreKind.SUBMITTED),
+                    verified_total=total_of(score, ScoreKind.VERIFIED),
                     areas={code: _decimal(data.get("score")) for code, data in score.areas.items()},
                     completeness=score.completeness,
-                    tier=tiers.get(score.tier, score.tier),
+                    tier=tiers.get(score.tier, score.tier) if score.is_final else "",
                     status=str(score.application.get_status_display()),
                 )
                 for score in scores

@@ -27,11 +27,10 @@ from portal.pdf import html_to_pdf
 from portal.thai import buddhist_year
 from reviews.enums import VerificationStatus
 from reviews.models import ValueReview
-from reviews.selectors import decisions_of, site_visits_of
-from reviews.services import combined_rubric_points
+from reviews.selectors import combined_rubric_points, decisions_of, site_visits_of
 from scoring.enums import ScoreKind
 from scoring.models import ApplicationScore
-from scoring.selectors import current_scores, ranking
+from scoring.selectors import current_scores, group_counts
 
 LANGUAGES = ("th", "en")
 TEMPLATE = "reviews/pdf/packet.html"
@@ -62,6 +61,9 @@ class ScoreLine:
     ranked: bool
     rank: int | None
     ranked_count: int
+    final: bool = True  # a verified score with indicators not yet settled is not shown as a total
+    pending: int = 0
+    needs_reviewer: int = 0
 
 
 @dataclass(frozen=True)
@@ -273,44 +275,40 @@ def _indicator_line(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _rank(application: Application, kind: str) -> tuple[int | None, int]:
-    ranked, _unranked = ranking(
-        application.cycle,
-        track=application.track,
-        category=application.category_code,
-        size_class_id=application.size_class_id,
-        kind=kind,
-    )
-    rank = next((score.rank for score in ranked if score.application_id == application.pk), None)  # type: ignore[attr-defined]
-    return rank, len(ranked)
-
-
 def _score_lines(
     application: Application, scores: dict[str, ApplicationScore], tiers: dict[str, str]
 ) -> list[ScoreLine]:
+    """The verified and submitted scores with the rank the score run stored (the board's number)."""
+    counts = {
+        kind: group_counts(application.cycle, kind, [score.group_key]).get(score.group_key, 0)
+        for kind, score in scores.items()
+    }
     lines = []
     for kind in (ScoreKind.VERIFIED, ScoreKind.SUBMITTED):
         score = scores.get(kind)
         if score is None:
             continue
-        rank, ranked_count = _rank(application, kind)
         lines.append(
             ScoreLine(
                 kind=kind,
                 label=str(ScoreKind(kind).label),
                 total=score.total,
-                tier=tiers.get(score.tier, score.tier),
+                tier=tiers.get(score.tier, score.tier) if score.is_final else "",
                 completeness=(score.completeness * HUNDRED).quantize(Decimal("0.1")),
                 ranked=score.ranked,
-                rank=rank,
-                ranked_count=ranked_count,
+                rank=score.rank,
+                ranked_count=counts[kind],
+                final=score.is_final,
+                pending=score.pending,
+                needs_reviewer=score.needs_reviewer,
             )
         )
     return lines
 
 
 def _area_lines(areas: list[Area], scores: dict[str, ApplicationScore], language: str) -> list[AreaLine]:
-    verified = scores[ScoreKind.VERIFIED].areas if ScoreKind.VERIFIED in scores else {}
+    final = ScoreKind.VERIFIED in scores and scores[ScoreKind.VERIFIED].is_final
+    verified = scores[ScoreKind.VERIFIED].areas if final else {}
     submitted = scores[ScoreKind.SUBMITTED].areas if ScoreKind.SUBMITTED in scores else {}
     lines = []
     for area in areas:

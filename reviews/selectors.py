@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,7 +15,11 @@ from applications.selectors import applicable_indicators
 from indicators.models import AwardCycle, Indicator
 from portal.enums import Role
 from portal.models import ReviewerConflict, User
+from reviews.aggregation import Combined, combine, normalise
+from reviews.enums import VerificationStatus
 from reviews.models import Decision, RubricScore, SiteVisit, ValueReview
+from scoring.enums import VerifiedStatus
+from scoring.models import VerifiedValue
 
 
 def assignments_of(reviewer: User, *, cycle: AwardCycle | None = None) -> QuerySet[ReviewerAssignment]:
@@ -126,18 +131,90 @@ def site_visits_of(application: Application) -> QuerySet[SiteVisit]:
     return application.site_visits.select_related("recorded_by").prefetch_related("photos")
 
 
-def disagreement_by_application(cycle: AwardCycle) -> dict[int, bool]:
-    """Applications where reviewers' rubric points spread more than the cycle's threshold on some indicator."""
-    from reviews.aggregation import combine  # noqa: PLC0415 -- pure helper
+def applications_with_reviews(cycle: AwardCycle) -> set[int]:
+    """Applications of the cycle that reviewers have verified, corrected, queried or scored, or that have verified
+    inputs stored (three small queries)."""
+    found = set(ValueReview.objects.filter(application__cycle=cycle).values_list("application_id", flat=True))
+    found |= set(RubricScore.objects.filter(application__cycle=cycle).values_list("application_id", flat=True))
+    found |= set(VerifiedValue.objects.filter(application__cycle=cycle).values_list("application_id", flat=True))
+    return found
 
-    points: dict[tuple[int, int], list[Any]] = defaultdict(list)
-    for application_id, indicator_id, value in RubricScore.objects.filter(
-        application__cycle=cycle, abstain=False
-    ).values_list("application_id", "indicator_id", "points"):
-        points[(application_id, indicator_id)].append(value)
-    flagged: dict[int, bool] = defaultdict(bool)
-    for (application_id, _indicator), values in points.items():
-        combined = combine(values, threshold=cycle.disagreement_threshold)
-        if combined is not None and combined.disagreement:
-            flagged[application_id] = True
-    return flagged
+
+def _combined_points(
+    cycle: AwardCycle, application_ids: set[int] | None
+) -> tuple[dict[tuple[int, str], Combined], dict[tuple[int, str], bool], set[tuple[int, str]]]:
+    """Reviewers' rubric points combined per (application, code), normalised per reviewer if the cycle says so
+    (normalisation needs every score of the cycle); whether the raw points disagree; and the (application, code)
+    pairs on which every reviewer abstained. Abstentions are left out of the mean."""
+    raw: list[tuple[int, str, Decimal]] = []
+    abstained: set[tuple[int, str]] = set()
+    scored: set[tuple[int, str]] = set()
+    for reviewer, application, code, points, abstain in RubricScore.objects.filter(
+        application__cycle=cycle
+    ).values_list("reviewer_id", "application_id", "indicator__code", "points", "abstain"):
+        if abstain:
+            abstained.add((application, code))
+        else:
+            scored.add((application, code))
+            raw.append((reviewer, f"{application}:{code}", Decimal(points)))
+    adjusted = (
+        normalise(raw, max_points=cycle.max_points)
+        if cycle.normalise_reviewers
+        else {(reviewer, key): points for reviewer, key, points in raw}
+    )
+    points_by: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    raw_by: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    for (_reviewer, key), value in adjusted.items():
+        application, code = key.split(":", 1)
+        points_by[(int(application), code)].append(value)
+    for _reviewer, key, value in raw:
+        application, code = key.split(":", 1)
+        raw_by[(int(application), code)].append(value)
+    wanted = (lambda pair: True) if application_ids is None else (lambda pair: pair[0] in application_ids)
+    combined, disagreement = {}, {}
+    for pair, values in points_by.items():
+        if wanted(pair):
+            combined[pair] = combine(values, threshold=cycle.disagreement_threshold)
+            spread = combine(raw_by[pair], threshold=cycle.disagreement_threshold)
+            disagreement[pair] = bool(spread and spread.disagreement)
+    return combined, disagreement, {pair for pair in abstained - scored if wanted(pair)}
+
+
+def combined_rubric_points(application: Application) -> dict[str, Combined]:
+    """{indicator code: Combined} of the application's rubric indicators that reviewers scored."""
+    combined, _disagreement, _abstained = _combined_points(application.cycle, {application.pk})
+    return {code: value for (_application, code), value in combined.items() if value is not None}
+
+
+def settled_inputs(cycle: AwardCycle, application_ids: set[int] | None = None) -> dict[int, dict[str, Any]]:
+    """What reviewers settled, as scoring.services.set_verified_values takes it, by application and code.
+
+    A value: the latest correction by any reviewer, else "verified" once any reviewer verified it (a question alone
+    settles nothing). A rubric indicator: the reviewers' combined points (with their disagreement), or "abstained"
+    when every reviewer who looked abstained. Three queries.
+    """
+    inputs: dict[int, dict[str, Any]] = defaultdict(dict)
+    verdicts = ValueReview.objects.filter(
+        application__cycle=cycle,
+        status__in=(VerificationStatus.VERIFIED, VerificationStatus.CORRECTED),
+    ).exclude(indicator__value_type="rubric")
+    if application_ids is not None:
+        verdicts = verdicts.filter(application_id__in=application_ids)
+    for application, code, status, number, flag in verdicts.order_by("updated_at", "pk").values_list(
+        "application_id", "indicator__code", "status", "corrected_number", "corrected_flag"
+    ):
+        if status == VerificationStatus.CORRECTED:
+            inputs[application][code] = {"status": VerifiedStatus.CORRECTED, "number": number, "flag": flag}
+        elif code not in inputs[application]:
+            inputs[application][code] = {"status": VerifiedStatus.VERIFIED}
+    combined, disagreement, abstained = _combined_points(cycle, application_ids)
+    for (application, code), value in combined.items():
+        if value is not None:
+            inputs[application][code] = {
+                "status": VerifiedStatus.SCORED,
+                "points": value.mean,
+                "disagreement": disagreement[(application, code)],
+            }
+    for application, code in abstained:
+        inputs[application][code] = {"status": VerifiedStatus.ABSTAINED}
+    return dict(inputs)

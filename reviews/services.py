@@ -5,7 +5,6 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, ReviewerAssignment, StatusChange
+from applications.selectors import applicable_indicators
 from applications.services import ask_clarification, indicator_rules
 from applications.validation import InvalidValueError, parse_value
 from indicators.enums import Track
@@ -24,10 +24,11 @@ from indicators.models import AwardCycle, Indicator
 from portal.enums import Role
 from portal.models import ReviewerConflict, User
 from portal.uploads import JPEG, PNG, sanitise_filename, sha256_of, sniff_type
-from reviews.aggregation import combine, normalise
 from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
 from reviews.models import Decision, RubricScore, SiteVisit, SiteVisitPhoto, ValueReview
-from scoring.services import set_verified_values
+from reviews.selectors import applications_with_reviews, settled_inputs
+from scoring.models import ScoreRun
+from scoring.services import set_cycle_verified_values, set_verified_values
 
 ASSIGNABLE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SHORTLISTED)
 
@@ -42,7 +43,16 @@ def conflicted_reviewer_ids(application: Application) -> set[int]:
 
 @transaction.atomic
 def assign_reviewers(*, application: Application, reviewers: list[User], by: User) -> list[ReviewerAssignment]:
-    """Assign reviewers by hand. A reviewer with a declared conflict is refused by name."""
+    """Assign reviewers by hand. A draft is refused (nobody reviews an application before it is submitted); so is a
+    reviewer with a declared conflict, by name."""
+    application = Application.objects.select_for_update().select_related("municipality").get(pk=application.pk)
+    if application.status == ApplicationStatus.DRAFT:
+        raise ValidationError(
+            _("{municipality} has not submitted this application yet: a draft cannot be assigned to reviewers.").format(
+                municipality=application.municipality.full_name_th
+            ),
+            code="draft",
+        )
     conflicted = conflicted_reviewer_ids(application)
     refused = [reviewer.full_name for reviewer in reviewers if reviewer.pk in conflicted]
     if refused:
@@ -151,6 +161,15 @@ def _require_assigned(application: Application, reviewer: User) -> None:
         raise ValidationError(_("You are not assigned to this application."), code="not_assigned")
 
 
+def _require_applicable(application: Application, indicator: Indicator) -> None:
+    """Reviewers judge only the indicators of the application's own track and category (and governance)."""
+    if not applicable_indicators(application).filter(pk=indicator.pk).exists():
+        raise ValidationError(
+            _("{code} is not an indicator of this application's track and category.").format(code=indicator.code),
+            code="not_applicable",
+        )
+
+
 @transaction.atomic
 def review_value(
     *,
@@ -161,10 +180,30 @@ def review_value(
     corrected: str = "",
     reason: str = "",
     question: str = "",
+    drop_correction: bool = False,
 ) -> ValueReview:
     """Mark a value verified, queried (which asks the municipality) or corrected (a site-visit value with a reason;
-    the submitted value stays beside it). A correction changes the verified score."""
+    the submitted value stays beside it). A correction changes the verified score.
+
+    Replacing the reviewer's own correction by a verdict or a question drops the correction: refused with the code
+    "drops_correction" unless `drop_correction` confirms it.
+    """
     _require_assigned(application, reviewer)
+    _require_applicable(application, indicator)
+    previous = ValueReview.objects.filter(application=application, indicator=indicator, reviewer=reviewer).first()
+    if (
+        previous is not None
+        and previous.status == VerificationStatus.CORRECTED
+        and status != VerificationStatus.CORRECTED
+        and not drop_correction
+    ):
+        raise ValidationError(
+            _(
+                "You corrected this value. Marking it verified or asking about it drops your correction, and the "
+                "verified score uses the submitted value again. Confirm to drop the correction."
+            ),
+            code="drops_correction",
+        )
     fields: dict[str, Any] = {
         "status": status,
         "reason": reason.strip(),
@@ -191,7 +230,7 @@ def review_value(
         reviewer=reviewer,
         defaults={**fields, "updated_at": timezone.now()},
     )
-    refresh_verified_values(application=application)
+    refresh_verified_values(application=application, by=reviewer, reason=f"{status} {indicator.code}")
     return review
 
 
@@ -201,6 +240,7 @@ def score_rubric(
 ) -> RubricScore:
     """A reviewer's points for a rubric indicator (None = abstain); the combined points feed the verified score."""
     _require_assigned(application, reviewer)
+    _require_applicable(application, indicator)
     if indicator.value_type != "rubric":
         raise ValidationError(_("Only rubric indicators are scored by reviewers."))
     if points is not None and not 0 <= points <= application.cycle.max_points:
@@ -218,44 +258,33 @@ def score_rubric(
             "updated_at": timezone.now(),
         },
     )
-    refresh_verified_values(application=application)
+    reason = f"abstention {indicator.code}" if points is None else f"rubric score {indicator.code}"
+    refresh_verified_values(application=application, by=reviewer, reason=reason)
     return score
 
 
-def combined_rubric_points(application: Application) -> dict[str, Any]:
-    """{indicator code: Combined} for the application's rubric indicators, normalised per reviewer if the cycle
-    says so (normalisation uses every reviewer's scores across the cycle)."""
+def refresh_verified_values(*, application: Application, by: User | None, reason: str) -> ScoreRun | None:
+    """Push what reviewers settled for the application (latest corrections, verdicts, combined rubric points,
+    abstentions) to scoring, which rescores what changed.
+
+    With reviewer normalisation on, one reviewer's points move every normalised point of the cycle (each reviewer's
+    mean and spread, and the overall ones): every application with reviewers' work is refreshed, with one cycle
+    rescore.
+    """
     cycle = application.cycle
-    scores = RubricScore.objects.filter(application__cycle=cycle, abstain=False).values_list(
-        "reviewer_id", "application_id", "indicator__code", "points"
-    )
-    rows = [(reviewer, f"{app}:{code}", Decimal(points)) for reviewer, app, code, points in scores]
-    adjusted = (
-        normalise(rows, max_points=cycle.max_points)
-        if cycle.normalise_reviewers
-        else {(reviewer, key): points for reviewer, key, points in rows}
-    )
-    by_code: dict[str, list[Decimal]] = defaultdict(list)
-    for (_reviewer, key), points in adjusted.items():
-        app, code = key.split(":", 1)
-        if int(app) == application.pk:
-            by_code[code].append(points)
-    return {code: combine(points, threshold=cycle.disagreement_threshold) for code, points in by_code.items() if points}
+    if cycle.normalise_reviewers:
+        return refresh_cycle_verified_values(cycle=cycle, by=by, reason=reason)
+    inputs = settled_inputs(cycle, application_ids={application.pk})
+    return set_verified_values(application=application, values=inputs.get(application.pk, {}), by=by, reason=reason)
 
 
-def refresh_verified_values(*, application: Application) -> None:
-    """Push the verified inputs (latest corrections; combined rubric points) to scoring, which rescores."""
-    values: dict[str, dict[str, object]] = {}
-    for review in (
-        ValueReview.objects.filter(application=application, status=VerificationStatus.CORRECTED)
-        .select_related("indicator")
-        .order_by("updated_at")
-    ):
-        values[review.indicator.code] = {"number": review.corrected_number, "flag": review.corrected_flag}
-    for code, combined in combined_rubric_points(application).items():
-        if combined is not None:
-            values[code] = {"points": combined.mean}
-    set_verified_values(application=application, values=values)
+def refresh_cycle_verified_values(*, cycle: AwardCycle, by: User | None, reason: str) -> ScoreRun | None:
+    """Refresh the verified inputs of every application of the cycle with reviewers' work (one cycle rescore)."""
+    inputs = settled_inputs(cycle)
+    reviewed = applications_with_reviews(cycle) | set(inputs)
+    return set_cycle_verified_values(
+        cycle=cycle, values={pk: inputs.get(pk, {}) for pk in reviewed}, by=by, reason=reason
+    )
 
 
 @transaction.atomic

@@ -18,3 +18,12 @@ class RunStatus(models.TextChoices):
 class RunScope(models.TextChoices):
     APPLICATION = "application", _("One application")
     CYCLE = "cycle", _("Whole cycle")
+
+
+class VerifiedStatus(models.TextChoices):
+    """How reviewers settled one indicator for the verified score."""
+
+    VERIFIED = "verified", pgettext_lazy("verified value", "Verified as submitted")
+    CORRECTED = "corrected", pgettext_lazy("verified value", "Corrected")
+    SCORED = "scored", pgettext_lazy("verified value", "Scored by reviewers")
+    ABSTAINED = "abstained", pgettext_lazy("verified value", "Every reviewer abstained")

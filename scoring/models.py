@@ -9,21 +9,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from indicators.models import AwardCycle, FrameworkVersion, Indicator
-from scoring.enums import RunScope, RunStatus, ScoreKind
+from indicators.models import AwardCycle, FrameworkVersion, Indicator, SizeClass
+from scoring.enums import RunScope, RunStatus, ScoreKind, VerifiedStatus
 
 
 class VerifiedValue(models.Model):
-    """The value the verified score uses for one indicator: a site-visit correction, or the reviewers' rubric points.
+    """What reviewers settled for one indicator, as the verified score uses it: the submitted value confirmed, a
+    site-visit correction, the reviewers' combined rubric points, or every reviewer abstaining.
 
-    Written by the review workflow through scoring.services; absent means the submitted value stands.
+    Written by the review workflow through scoring.services. No row: nobody has settled the indicator yet, so the
+    verified score waits for it ("awaiting review") instead of counting it.
     """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="verified_values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=VerifiedStatus, default=VerifiedStatus.VERIFIED)
     number = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     flag = models.BooleanField(null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    disagreement = models.BooleanField(default=False)  # reviewers' rubric points spread beyond the cycle's threshold
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -41,6 +45,8 @@ class ScoreRun(models.Model):
     scope = models.CharField(max_length=12, choices=RunScope)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     reason = models.CharField(_("reason"), max_length=40)
+    # Later requests that found this run still queued and joined it instead of queueing another.
+    joined = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=RunStatus, default=RunStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -51,6 +57,7 @@ class ScoreRun(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last progress: a running run silent too long died
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -77,19 +84,36 @@ class ScoreRun(models.Model):
 
 class ApplicationScore(models.Model):
     """An application's score from one run: total, completeness, tier, per-area scores and per-indicator points
-    with their explanations. Exactly one row per (application, kind) is current: the latest finished run's."""
+    with their explanations, and its standing in its ranking group. Exactly one row per (application, kind) is
+    current: the latest requested run's.
+
+    The standing (group, rank, position, tie-break) of the current rows is kept by the runs: each run re-ranks the
+    groups it touched in the same transaction that makes its scores current, so every page reads one rank.
+    """
 
     run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="scores")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
+    cycle = models.ForeignKey(AwardCycle, on_delete=models.CASCADE, related_name="+")
     framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=ScoreKind)
     total = models.DecimalField(max_digits=5, decimal_places=2)
     completeness = models.DecimalField(max_digits=4, decimal_places=3)
-    ranked = models.BooleanField()
+    ranked = models.BooleanField()  # complete enough to be ranked
     tier = models.CharField(max_length=30, blank=True)
     governance = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     areas = models.JSONField(default=dict)
     indicators = models.JSONField(default=list)
+    # Verified score only: indicators nobody has settled yet, and those every reviewer abstained on. The verified
+    # score is final (shown, tiered and ranked) only when both are 0.
+    pending = models.PositiveSmallIntegerField(default=0)
+    needs_reviewer = models.PositiveSmallIntegerField(default=0)
+    disagreement = models.BooleanField(default=False)
+    # Standing: the group (track × category × size class) the application competed in, its rank among the eligible
+    # rows (equal keys share it), its place in the group's order (ranked rows first), and what broke a tie on total.
+    group_key = models.CharField(max_length=40)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(null=True, blank=True)
+    tie_break = models.CharField(max_length=16, blank=True)
     is_current = models.BooleanField(default=False)
     computed_at = models.DateTimeField(default=timezone.now)
 
@@ -101,7 +125,44 @@ class ApplicationScore(models.Model):
                 fields=["application", "kind"], condition=Q(is_current=True), name="applicationscore_one_current"
             ),
         ]
-        indexes = [models.Index(fields=["application", "kind", "is_current"], name="applicationscore_current")]
+        indexes = [
+            models.Index(fields=["application", "kind", "is_current"], name="applicationscore_current"),
+            models.Index(
+                fields=["cycle", "kind", "group_key", "position"],
+                condition=Q(is_current=True),
+                name="applicationscore_standing",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.kind} {self.total}"
+
+    @property
+    def is_final(self) -> bool:
+        """A submitted score always is; a verified score once every indicator is settled by the reviewers."""
+        return self.pending == 0 and self.needs_reviewer == 0
+
+
+class Standing(models.Model):
+    """One ranking group on one score basis, as the latest run that touched it left it: which run, when, and how
+    many rows it ranked. The places themselves are on the current ApplicationScore rows."""
+
+    cycle = models.ForeignKey(AwardCycle, on_delete=models.CASCADE, related_name="standings")
+    kind = models.CharField(max_length=10, choices=ScoreKind)
+    group_key = models.CharField(max_length=40)
+    track = models.CharField(max_length=16)
+    category_code = models.CharField(max_length=10, blank=True)
+    size_class = models.ForeignKey(SizeClass, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="standings")
+    computed_at = models.DateTimeField(default=timezone.now)
+    ranked = models.PositiveIntegerField(default=0)
+    unranked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cycle", "kind", "group_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "kind", "group_key"], name="standing_one_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.kind} {self.group_key} (run {self.run_id})"

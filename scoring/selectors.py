@@ -12,8 +12,8 @@ from applications.models import Application, IndicatorValue
 from indicators.models import AwardCycle, FrameworkVersion
 from indicators.rules import UNITS
 from scoring import engine
-from scoring.enums import ScoreKind
-from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
+from scoring.enums import RunStatus, ScoreKind, VerifiedStatus
+from scoring.models import ApplicationScore, ScoreRun, Standing, VerifiedValue
 
 SCORED_STATUSES = (
     ApplicationStatus.SUBMITTED,
@@ -77,26 +77,52 @@ def submitted_values(application_ids: list[int]) -> dict[int, dict[str, engine.V
 
 
 def verified_values(
-    application_ids: list[int], submitted: dict[int, dict[str, engine.Value]]
-) -> dict[int, dict[str, engine.Value]]:
-    """Submitted values overlaid with what reviewers verified or scored (one query).
+    application_ids: list[int], submitted: dict[int, dict[str, engine.Value]], framework: engine.Framework
+) -> tuple[dict[int, dict[str, engine.Value]], dict[int, bool]]:
+    """What the verified score uses, by application and indicator code (one query), and which applications have
+    reviewers disagreeing on some rubric indicator.
 
-    Rubric indicators count only when reviewers gave points: a self-assessment is not a verified score.
+    Settled indicators use what reviewers settled (the submitted value confirmed, a correction, the combined rubric
+    points). An indicator nobody has settled waits ("awaiting review"): a rubric indicator always needs reviewers'
+    points (a self-assessment is not a verified score), any other once it has a submitted value; one every reviewer
+    abstained on needs another reviewer. Neither is ever counted as 0.
     """
-    overrides: dict[int, dict[str, engine.Value]] = defaultdict(dict)
+    settled: dict[int, dict[str, tuple[str, Decimal | None, bool | None, Decimal | None]]] = defaultdict(dict)
+    disagreement: dict[int, bool] = {}
     rows = VerifiedValue.objects.filter(application_id__in=application_ids).values_list(
-        "application_id", "indicator__code", "number", "flag", "points"
+        "application_id", "indicator__code", "status", "number", "flag", "points", "disagreement"
     )
-    for application_id, code, number, flag, points in rows:
-        overrides[application_id][code] = _as_engine_value(number, flag, points)
-    return {
-        application_id: {**submitted.get(application_id, {}), **overrides.get(application_id, {})}
-        for application_id in application_ids
-    }
-
-
-def rubric_codes(framework: engine.Framework) -> frozenset[str]:
-    return frozenset(item.code for item in framework.indicators if item.rule["type"] == "rubric")
+    for application_id, code, status, number, flag, points, disagrees in rows:
+        settled[application_id][code] = (status, number, flag, points)
+        if disagrees:
+            disagreement[application_id] = True
+    scored = [
+        (item.code, item.rule["type"] == "rubric") for item in framework.indicators if item.rule["type"] != "text"
+    ]
+    values: dict[int, dict[str, engine.Value]] = {}
+    for application_id in application_ids:
+        own, mine = submitted.get(application_id, {}), settled.get(application_id, {})
+        result: dict[str, engine.Value] = {}
+        for code, is_rubric in scored:
+            verdict = mine.get(code)
+            if verdict is None:
+                if is_rubric or code in own:
+                    result[code] = engine.AWAITING_REVIEW
+                continue
+            status, number, flag, points = verdict
+            if status == VerifiedStatus.VERIFIED:
+                # A rubric indicator is settled by reviewers' points only, never by a self-assessment verified.
+                value = engine.AWAITING_REVIEW if is_rubric else own.get(code)
+            elif status == VerifiedStatus.CORRECTED:
+                value = _as_engine_value(number, flag, None)
+            elif status == VerifiedStatus.SCORED:
+                value = points
+            else:
+                value = engine.NEEDS_REVIEWER
+            if value is not None:
+                result[code] = value
+        values[application_id] = result
+    return values, disagreement
 
 
 def scored_applications(cycle: AwardCycle) -> QuerySet[Application]:
@@ -123,50 +149,35 @@ def kinds() -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Rankings
+# Standings: stored by the score runs, read here
 # --------------------------------------------------------------------------------------------------------------
 
-TIE_BREAK_FIELDS = {"completeness": "-completeness", "governance": "-governance"}
+
+def standings_of(cycle: AwardCycle, kind: str) -> list[Standing]:
+    """The cycle's ranking groups on one basis, each with the run that last ranked it (one query)."""
+    return list(Standing.objects.filter(cycle=cycle, kind=kind).select_related("size_class", "run"))
 
 
-def ranking_groups(cycle: AwardCycle) -> list[tuple[str, str, int | None]]:
-    """The (track, category, size class) groups that have scored applications, in a stable order."""
-    groups = (
-        scored_applications(cycle)
-        .values_list("track", "category_code", "size_class_id")
-        .distinct()
-        .order_by("track", "category_code", "size_class_id")
+def standing_rows(cycle: AwardCycle, kind: str, group: str) -> QuerySet[ApplicationScore]:
+    """The current rows of one group in its stored order: ranked rows by rank, then the unranked ones."""
+    return ApplicationScore.objects.filter(
+        cycle=cycle, kind=kind, group_key=group, is_current=True, position__isnull=False
+    ).order_by("position")
+
+
+def pending_runs(cycle: AwardCycle, *, after: int | None) -> QuerySet[ScoreRun]:
+    """Runs of the cycle requested after run `after` that have not finished: changes waiting for a new standing."""
+    runs = ScoreRun.objects.filter(cycle=cycle, status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
+    return runs if after is None else runs.filter(pk__gt=after)
+
+
+def failed_runs(cycle: AwardCycle, *, after: int | None) -> QuerySet[ScoreRun]:
+    runs = ScoreRun.objects.filter(cycle=cycle, status=RunStatus.FAILED)
+    return runs if after is None else runs.filter(pk__gt=after)
+
+
+def group_counts(cycle: AwardCycle, kind: str, groups: list[str]) -> dict[str, int]:
+    """How many rows each group ranks (from the stored standings, one query)."""
+    return dict(
+        Standing.objects.filter(cycle=cycle, kind=kind, group_key__in=groups).values_list("group_key", "ranked")
     )
-    return list(groups)
-
-
-def ranking(
-    cycle: AwardCycle, *, track: str, category: str, size_class_id: int | None, kind: str
-) -> tuple[list[ApplicationScore], list[ApplicationScore]]:
-    """Ranked and unranked (below the completeness minimum) current scores of one group, in one query.
-
-    Order: total, then the cycle's tie-breaks (completeness, governance area score), then name for stability.
-    Each ranked row gets `.rank` (equal keys share a rank).
-    """
-    order = ["-total", *[TIE_BREAK_FIELDS[key] for key in cycle.tie_breaks if key in TIE_BREAK_FIELDS]]
-    scores = list(
-        ApplicationScore.objects.filter(
-            is_current=True,
-            kind=kind,
-            application__cycle=cycle,
-            application__track=track,
-            application__category_code=category,
-            application__size_class_id=size_class_id,
-            application__status__in=SCORED_STATUSES,
-        )
-        .select_related("application__municipality__province", "application__size_class")
-        .order_by(*order, "application__municipality__name_th")
-    )
-    ranked = [score for score in scores if score.ranked]
-    keys = [key.lstrip("-") for key in order]
-    previous: tuple | None = None
-    for position, score in enumerate(ranked, start=1):
-        key = tuple(getattr(score, name) for name in keys)
-        score.rank = ranked[position - 2].rank if key == previous else position  # type: ignore[attr-defined]
-        previous = key
-    return ranked, [score for score in scores if not score.ranked]

@@ -1,30 +1,46 @@
-"""Score runs: create them, run them (bulk read, pure compute, bulk write, visible atomically), and estimates."""
+"""Score runs requested (who, why, queued after commit), reviewers' verified inputs stored, and the live estimate.
+
+Every write that changes a score ends here: it records who asked and why on the run it queues, and the run (see
+scoring.runs) rescores and re-ranks what the change affects.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Mapping
+from decimal import Decimal
 from functools import partial
+from typing import Any, TypedDict
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from applications.models import Application
 from indicators.models import AwardCycle
 from portal.models import User
 from scoring import engine
-from scoring.enums import RunScope, RunStatus, ScoreKind
-from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
-from scoring.selectors import (
-    engine_framework,
-    rubric_codes,
-    scored_applications,
-    submitted_values,
-    verified_values,
-)
+from scoring.enums import RunScope, RunStatus, VerifiedStatus
+from scoring.models import ScoreRun, VerifiedValue
+from scoring.runs import PROGRESS_EVERY, execute_run, mark_failed
+from scoring.selectors import engine_framework, scored_applications, submitted_values
+
+__all__ = [
+    "PROGRESS_EVERY",
+    "VerifiedInput",
+    "estimate",
+    "execute_run",
+    "fail_stale_runs",
+    "mark_failed",
+    "request_application_score",
+    "request_cycle_rescore",
+    "set_cycle_verified_values",
+    "set_verified_values",
+]
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 100
+REASON_LENGTH = 40
 
 
 def _enqueue(run: ScoreRun) -> None:
@@ -33,16 +49,38 @@ def _enqueue(run: ScoreRun) -> None:
     transaction.on_commit(partial(run_scores_task.delay, run_id=run.pk))
 
 
+def _join_queued(runs: QuerySet[ScoreRun], cycle: AwardCycle) -> ScoreRun | None:
+    """A run of `runs` that has not started and is the cycle's latest request, locked; None otherwise.
+
+    Joining it is as good as queueing a new run: it reads its inputs only when it starts, after this transaction.
+    Only the latest request may be joined: an older run's rows never become current over a newer run's.
+    """
+    latest = ScoreRun.objects.filter(cycle=cycle).order_by("-pk").values_list("pk", flat=True).first()
+    queued = runs.select_for_update().filter(pk=latest, status=RunStatus.QUEUED, attempts=0).first()
+    if queued is not None:
+        ScoreRun.objects.filter(pk=queued.pk).update(joined=queued.joined + 1)
+    return queued
+
+
 @transaction.atomic
 def request_application_score(*, application: Application, reason: str, by: User | None = None) -> ScoreRun:
-    """Queue a run for one application under its cycle's current framework (runs after commit)."""
+    """Queue a run for one application under its cycle's current framework (runs after commit).
+
+    Joins a queued run that will score the application anyway (its own, or the cycle's), if one is the latest.
+    """
     cycle = application.cycle
+    waiting = ScoreRun.objects.filter(
+        Q(application=application) | Q(scope=RunScope.CYCLE), cycle=cycle, framework_id=cycle.framework_id
+    )
+    joined = _join_queued(waiting, cycle)
+    if joined is not None:
+        return joined
     run = ScoreRun.objects.create(
         cycle=cycle,
         framework_id=cycle.framework_id,
         scope=RunScope.APPLICATION,
         application=application,
-        reason=reason,
+        reason=reason[:REASON_LENGTH],
         total=1,
         created_by=by,
     )
@@ -51,120 +89,40 @@ def request_application_score(*, application: Application, reason: str, by: User
 
 
 @transaction.atomic
-def request_cycle_rescore(*, cycle: AwardCycle, reason: str, by: User | None = None) -> ScoreRun:
-    """Queue a whole-cycle rescore under the cycle's current framework version (runs after commit)."""
+def request_cycle_rescore(*, cycle: AwardCycle, reason: str, by: User | None = None, enqueue: bool = True) -> ScoreRun:
+    """Queue a whole-cycle rescore under the cycle's current framework version (runs after commit).
+
+    Joins the cycle's queued rescore when it is the latest request. With enqueue=False the run is created for the
+    caller to execute in-process (never joined, never queued: one run, one executor).
+    """
+    if enqueue:
+        joined = _join_queued(
+            ScoreRun.objects.filter(cycle=cycle, framework_id=cycle.framework_id, scope=RunScope.CYCLE), cycle
+        )
+        if joined is not None:
+            return joined
     run = ScoreRun.objects.create(
         cycle=cycle,
         framework_id=cycle.framework_id,
         scope=RunScope.CYCLE,
-        reason=reason,
+        reason=reason[:REASON_LENGTH],
         total=scored_applications(cycle).count(),
         created_by=by,
     )
-    _enqueue(run)
+    if enqueue:
+        _enqueue(run)
     return run
 
 
-def _score_row(run: ScoreRun, application_id: int, kind: str, result: engine.ScoreResult) -> ApplicationScore:
-    governance = next((area.score for area in result.areas if area.code == "GOV"), None)
-    return ApplicationScore(
-        run=run,
-        application_id=application_id,
-        framework_id=run.framework_id,
-        kind=kind,
-        total=result.total,
-        completeness=result.completeness,
-        ranked=result.ranked,
-        tier=result.tier,
-        governance=governance,
-        areas={
-            area.code: {"score": str(area.score), "answered": area.answered, "applicable": area.applicable}
-            for area in result.areas
-        },
-        indicators=[
-            {
-                "code": item.code,
-                "area": item.area,
-                "points": None if item.points is None else str(item.points),
-                "max": item.max_points,
-                "weight": str(item.weight),
-                "missing": item.missing,
-                "th": item.explanation_th,
-                "en": item.explanation_en,
-            }
-            for item in result.indicators
-        ],
-        is_current=True,
-    )
-
-
-def execute_run(run_id: int, *, on_progress: Callable[[int, int], None] | None = None) -> ScoreRun | None:
-    """Compute and store a run's scores. Idempotent: running it again replaces its own rows with identical ones.
-
-    Reads in bulk and computes with the pure engine outside any transaction, reporting progress; then writes every
-    row and switches "current" to them in ONE transaction, so a worker killed before the end leaves the previous
-    results visible and a retried run completes the same work.
-    """
-    run = ScoreRun.objects.select_related("cycle", "framework", "application").filter(pk=run_id).first()
-    if run is None:
-        logger.warning("Score run %s vanished before it ran", run_id)
-        return None
-    if run.status == RunStatus.DONE:
-        return run
-    ScoreRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), attempts=run.attempts + 1, done=0, error=""
-    )
-    framework = engine_framework(run.framework, run.cycle)
-    rubrics = rubric_codes(framework)
-    if run.scope == RunScope.APPLICATION:
-        applications = list(
-            Application.objects.filter(pk=run.application_id).values_list("pk", "track", "category_code")
-        )
-    else:
-        applications = list(scored_applications(run.cycle).values_list("pk", "track", "category_code"))
-    ids = [pk for pk, _track, _category in applications]
-    submitted = submitted_values(ids)
-    verified = verified_values(
-        ids, {pk: {c: v for c, v in vals.items() if c not in rubrics} for pk, vals in submitted.items()}
-    )
-    rows: list[ApplicationScore] = []
-    memo: dict = {}
-    for index, (pk, track, category) in enumerate(applications, start=1):
-        for kind, values in ((ScoreKind.SUBMITTED, submitted.get(pk, {})), (ScoreKind.VERIFIED, verified.get(pk, {}))):
-            result = engine.score_application(framework, values, track=track, category=category or None, memo=memo)
-            rows.append(_score_row(run, pk, kind, result))
-        if index % PROGRESS_EVERY == 0 or index == len(applications):
-            ScoreRun.objects.filter(pk=run.pk).update(done=index, total=len(applications))
-            if on_progress is not None:
-                on_progress(index, len(applications))
-    with transaction.atomic():
-        # One writer per cycle at a time: two runs finishing together would otherwise both mark rows current.
-        AwardCycle.objects.select_for_update().get(pk=run.cycle_id)
-        ScoreRun.objects.select_for_update().get(pk=run.pk)
-        ApplicationScore.objects.filter(run=run).delete()
-        # A run requested later (higher id) that already finished keeps its scores current: "current" follows the
-        # latest request, not the latest to finish, so a slow cycle rescore never hides a fresher amendment.
-        newer = set(
-            ApplicationScore.objects.filter(application_id__in=ids, is_current=True, run_id__gt=run.pk).values_list(
-                "application_id", flat=True
-            )
-        )
-        for row in rows:
-            row.is_current = row.application_id not in newer
-        ApplicationScore.objects.filter(application_id__in=ids, is_current=True, run_id__lt=run.pk).exclude(
-            application_id__in=newer
-        ).update(is_current=False)
-        ApplicationScore.objects.bulk_create(rows, batch_size=1000)
-        ScoreRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.DONE, done=len(applications), total=len(applications), finished_at=timezone.now()
-        )
-    run.refresh_from_db()
-    return run
-
-
-def mark_failed(run_id: int, error: str) -> None:
-    ScoreRun.objects.filter(pk=run_id).exclude(status=RunStatus.DONE).update(
-        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+def fail_stale_runs(*, silent_for: dt.timedelta) -> int:
+    """Mark failed the runs that say "running" but have reported nothing for `silent_for` (their worker died and
+    the queue lost them). Returns how many."""
+    cutoff = timezone.now() - silent_for
+    stale = ScoreRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
+    return stale.update(
+        status=RunStatus.FAILED,
+        error="The worker stopped reporting progress: the run was lost. Request a new run.",
+        finished_at=timezone.now(),
     )
 
 
@@ -177,24 +135,88 @@ def estimate(application: Application) -> engine.ScoreResult:
     )
 
 
-@transaction.atomic
-def set_verified_values(*, application: Application, values: dict[str, dict[str, object]]) -> None:
-    """Replace the application's verified inputs: {code: {"number"|"flag"|"points": value}}; queue its rescore.
+# ---------------------------------------------------------------------------------------------------------------
+# Verified inputs
+# ---------------------------------------------------------------------------------------------------------------
 
-    Called by the review workflow after a correction or a rubric score; codes absent from `values` fall back to
-    the submitted value (rubric indicators to no points).
-    """
-    indicators = {item.code: item for item in application.cycle.framework.indicators.all()}
-    VerifiedValue.objects.filter(application=application).exclude(indicator__code__in=list(values)).delete()
-    for code, fields in values.items():
-        VerifiedValue.objects.update_or_create(
-            application=application,
-            indicator=indicators[code],
-            defaults={
-                "number": fields.get("number"),
-                "flag": fields.get("flag"),
-                "points": fields.get("points"),
-                "updated_at": timezone.now(),
-            },
+
+class VerifiedInput(TypedDict, total=False):
+    """What reviewers settled for one indicator: status (scoring.enums.VerifiedStatus) and its value."""
+
+    status: str
+    number: Decimal | None
+    flag: bool | None
+    points: Decimal | None
+    disagreement: bool
+
+
+VERIFIED_FIELDS = ("status", "number", "flag", "points", "disagreement")
+
+
+def _desired(values: Mapping[str, VerifiedInput]) -> dict[str, tuple[Any, ...]]:
+    return {
+        code: (
+            fields.get("status", VerifiedStatus.VERIFIED),
+            fields.get("number"),
+            fields.get("flag"),
+            None if fields.get("points") is None else Decimal(str(fields["points"])).quantize(Decimal("0.001")),
+            bool(fields.get("disagreement", False)),
         )
-    request_application_score(application=application, reason="verification")
+        for code, fields in values.items()
+    }
+
+
+def _replace_verified(cycle: AwardCycle, values: Mapping[int, Mapping[str, VerifiedInput]]) -> bool:
+    """Make the stored verified inputs of these applications exactly `values` (bulk; only changed rows are written).
+
+    Returns whether anything changed.
+    """
+    indicators = dict(cycle.framework.indicators.values_list("code", "pk"))
+    existing: dict[tuple[int, str], tuple[int, tuple[Any, ...]]] = {}
+    for pk, application_id, code, *fields in VerifiedValue.objects.filter(application_id__in=list(values)).values_list(
+        "pk", "application_id", "indicator__code", *VERIFIED_FIELDS
+    ):
+        existing[(application_id, code)] = (pk, tuple(fields))
+    now = timezone.now()
+    new, changed, keep = [], [], set()
+    for application_id, by_code in values.items():
+        for code, fields in _desired(by_code).items():
+            key = (application_id, code)
+            keep.add(key)
+            row = dict(zip(VERIFIED_FIELDS, fields, strict=True))
+            if key not in existing:
+                new.append(
+                    VerifiedValue(application_id=application_id, indicator_id=indicators[code], updated_at=now, **row)
+                )
+            elif existing[key][1] != fields:
+                changed.append(VerifiedValue(pk=existing[key][0], updated_at=now, **row))
+    removed = [pk for key, (pk, _fields) in existing.items() if key not in keep]
+    VerifiedValue.objects.filter(pk__in=removed).delete()
+    VerifiedValue.objects.bulk_create(new, batch_size=1000)
+    VerifiedValue.objects.bulk_update(changed, [*VERIFIED_FIELDS, "updated_at"], batch_size=1000)
+    return bool(new or changed or removed)
+
+
+@transaction.atomic
+def set_verified_values(
+    *, application: Application, values: Mapping[str, VerifiedInput], by: User | None, reason: str
+) -> ScoreRun | None:
+    """Replace what reviewers settled for one application ({code: input}); queue its rescore if anything changed.
+
+    Codes absent from `values` are unsettled: the verified score waits for them. Returns the run, or None when the
+    stored inputs already were exactly these.
+    """
+    if not _replace_verified(application.cycle, {application.pk: values}):
+        return None
+    return request_application_score(application=application, reason=reason, by=by)
+
+
+@transaction.atomic
+def set_cycle_verified_values(
+    *, cycle: AwardCycle, values: Mapping[int, Mapping[str, VerifiedInput]], by: User | None, reason: str
+) -> ScoreRun | None:
+    """The same for many applications of one cycle at once (e.g. every application a normalised reviewer scored),
+    with one cycle rescore queued if anything changed."""
+    if not _replace_verified(cycle, values):
+        return None
+    return request_cycle_rescore(cycle=cycle, reason=reason, by=by)

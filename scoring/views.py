@@ -8,17 +8,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from applications.models import Application
 from applications.selectors import applications_visible_to
-from indicators.models import AwardCycle, SizeClass
+from indicators.models import AwardCycle
 from portal.http import AuthenticatedHttpRequest
 from scoring.enums import ScoreKind
-from scoring.models import ScoreRun
-from scoring.permissions import can_rescore, can_view_rankings
-from scoring.selectors import current_scores, latest_runs, ranking, ranking_groups
+from scoring.models import ApplicationScore, ScoreRun
+from scoring.permissions import can_rescore, can_see_own_rank, can_view_rankings
+from scoring.selectors import current_scores, group_counts, latest_runs
 from scoring.services import estimate, request_cycle_rescore
 
 
@@ -45,6 +47,7 @@ class ApplicationScoresView(View):
                         "area": item["area"],
                         "submitted": item["points"],
                         "verified": other.get("points"),
+                        "pending": other.get("pending", ""),
                         "explanation": item["th" if language == "th" else "en"],
                         "verified_explanation": other.get("th" if language == "th" else "en", ""),
                         "max": item["max"],
@@ -61,6 +64,7 @@ class ApplicationScoresView(View):
             for code, data in (submitted.areas.items() if submitted else [])
         ]
         tiers = {tier["code"]: tier["label_th" if language == "th" else "label_en"] for tier in application.cycle.tiers}
+        final = verified is not None and verified.is_final
         return render(
             request,
             "scoring/_application_scores.html",
@@ -68,11 +72,24 @@ class ApplicationScoresView(View):
                 "application": application,
                 "submitted": submitted,
                 "verified": verified,
+                "verified_final": final,
                 "rows": rows,
                 "areas": areas,
                 "tiers": tiers,
+                "standing": self.standing(request, application, submitted) if submitted else None,
             },
         )
+
+    @staticmethod
+    def standing(
+        request: AuthenticatedHttpRequest, application: Application, submitted: ApplicationScore
+    ) -> dict[str, Any] | None:
+        """The stored rank by the submitted score, for those who may see it: the committee always, the municipality
+        once the national decision is taken."""
+        if not can_see_own_rank(request.user, application):
+            return None
+        counts = group_counts(application.cycle, ScoreKind.SUBMITTED, [submitted.group_key])
+        return {"rank": submitted.rank, "count": counts.get(submitted.group_key, 0)}
 
 
 class EstimateView(View):
@@ -106,61 +123,14 @@ class EstimateView(View):
         )
 
 
-class RankingView(TemplateView):
-    template_name = "scoring/ranking.html"
-    request: AuthenticatedHttpRequest
+class RankingView(View):
+    """The former ranking page: the ranking board (reviews) is the one place that shows the stored standing."""
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         if not can_view_rankings(request.user):
             raise PermissionDenied
-        self.cycle = get_object_or_404(AwardCycle, code=kwargs["code"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        cycle, query = self.cycle, self.request.GET
-        groups = ranking_groups(cycle)
-        sizes = {size.pk: size for size in SizeClass.objects.filter(cycle=cycle)}
-        outside = _("outside the bands")
-        choices = [
-            {
-                "track": track,
-                "category": category,
-                "size": size_id,
-                "label": f"{category or _('ESC Award')} · {sizes[size_id].name_th if size_id in sizes else outside}",
-            }
-            for track, category, size_id in groups
-        ]
-        wanted = query.get("group", "").split("|")
-        current = next(
-            (
-                choice
-                for choice in choices
-                if len(wanted) == 3 and [choice["track"], choice["category"], str(choice["size"])] == wanted
-            ),
-            choices[0] if choices else None,
-        )
-        kind = ScoreKind.VERIFIED if query.get("basis") == ScoreKind.VERIFIED else ScoreKind.SUBMITTED
-        ranked, unranked = (
-            ranking(
-                cycle, track=current["track"], category=current["category"], size_class_id=current["size"], kind=kind
-            )
-            if current
-            else ([], [])
-        )
-        language = "th" if (self.request.LANGUAGE_CODE or "th").startswith("th") else "en"
-        context.update(
-            cycle=cycle,
-            choices=choices,
-            current=current,
-            kind=kind,
-            ranked=ranked,
-            unranked=unranked,
-            area_codes=list(ranked[0].areas) if ranked else (list(unranked[0].areas) if unranked else []),
-            tiers={tier["code"]: tier["label_th" if language == "th" else "label_en"] for tier in cycle.tiers},
-            minimum=cycle.completeness_minimum,
-        )
-        return context
+        cycle = get_object_or_404(AwardCycle, code=code)
+        return redirect(reverse("reviews:board", kwargs={"code": cycle.code}), permanent=True)
 
 
 class RunsView(TemplateView):

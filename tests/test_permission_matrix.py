@@ -131,6 +131,7 @@ MATRIX: dict[str, Row] = {
     "indicators:cycle-create": Row(ADMIN_ONLY_PAGE),
     "indicators:cycle-detail": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "indicators:cycle-update": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "indicators:size-classes": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "indicators:cycle-clone": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "indicators:cycle-phase": Row(
         ADMIN_ONLY_ACTION,
@@ -214,7 +215,7 @@ MATRIX: dict[str, Row] = {
     # Scores
     "scoring:application-scores": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "scoring:estimate": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
-    "scoring:ranking": Row((LOGIN, 403, 403, 403, 200, 200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "scoring:ranking": Row((LOGIN, 403, 403, 403, 301, 301), kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "scoring:runs": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "scoring:run-progress": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["run"].pk}),
     # Review workflow: "reviewed" and "reviewed2" are submitted applications of A assigned to the reviewer

@@ -199,6 +199,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.record_worker_heartbeat", "schedule": 60.0},
+    "fail-stale-score-runs": {"task": "scoring.fail_stale_runs", "schedule": 300.0},
 }
 
 # DRF

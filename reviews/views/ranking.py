@@ -8,16 +8,13 @@ pagination then run in Python on those rows (about 0.2 s for 2,500 applications 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.core.paginator import Page
 from django.http import Http404, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -27,22 +24,20 @@ from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from applications.models import Application, IndicatorValue
+from applications.models import IndicatorValue
 from applications.selectors import applications_visible_to
-from indicators.enums import Track
-from indicators.models import Area, AwardCycle, Indicator, SizeClass
+from indicators.models import Area, AwardCycle, Indicator
 from indicators.rules import UNITS
 from portal.http import AuthenticatedHttpRequest
-from portal.thai import thai_sort_key
+from reviews import board
 from reviews.forms import BoardFilterForm, DecisionForm, parse_ids
-from reviews.models import Decision
 from reviews.permissions import can_decide, can_view_comparisons
-from reviews.selectors import decisions_of, disagreement_by_application
+from reviews.selectors import decisions_of
 from reviews.services import decide
 from scoring.enums import ScoreKind
 from scoring.models import ApplicationScore
 from scoring.permissions import can_view_rankings
-from scoring.selectors import SCORED_STATUSES, TIE_BREAK_FIELDS
+from scoring.selectors import group_counts
 
 PAGE_SIZE = 50
 COMPARE_MIN, COMPARE_MAX = 2, 4
@@ -91,166 +86,9 @@ class CycleMixin:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Group:
-    track: str
-    category: str
-    size_id: int | None
-    label: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.track}|{self.category}|{self.size_id if self.size_id is not None else NO_SIZE}"
-
-
-@dataclass
-class BoardRow:
-    application: Application
-    score: ApplicationScore  # of the rank basis
-    submitted_total: Decimal | None
-    verified_total: Decimal | None
-    areas: dict[str, Decimal | None]
-    disagreement: bool
-    rank: int | None = None
-    decision: Decision | None = None
-    area_cells: list[Decimal | None] = field(default_factory=list)
-
-    @cached_property
-    def name_key(self) -> str:
-        return thai_sort_key(self.application.municipality.name_th)
-
-
-def board_groups(visible: QuerySet[Application], cycle: AwardCycle, language: str) -> list[Group]:
-    """The (track, category, size class) groups among the applications the user may see (two queries)."""
-    keys = (
-        visible.filter(cycle=cycle, status__in=SCORED_STATUSES)
-        .order_by()
-        .values_list("track", "category_code", "size_class_id")
-        .distinct()
-    )
-    sizes = {size.pk: size for size in SizeClass.objects.filter(cycle=cycle)}
-    groups = []
-    for track, category, size_id in sorted(
-        keys, key=lambda key: (key[0] != Track.ESC_AWARD, key[1], sizes[key[2]].min_population if key[2] else 0)
-    ):
-        what = category if track == Track.CERTIFICATE else _("ESC Award")
-        size = sizes.get(size_id)
-        where = (size.name_th if language == "th" else size.name_en) if size else _("outside the bands")
-        groups.append(Group(track, category, size_id, f"{what} · {where}"))
-    return groups
-
-
-BOARD_FIELDS = (
-    "application_id",
-    "kind",
-    "total",
-    "completeness",
-    "ranked",
-    "tier",
-    "governance",
-    "areas",
-    "application__status",
-    "application__municipality__name_th",
-    "application__municipality__full_name_th",
-    "application__municipality__kind",
-    "application__municipality__province__name_th",
-    "application__municipality__province__name_en",
-)
-
-
-def group_scores(
-    visible: QuerySet[Application], cycle: AwardCycle, group: Group, kind: str
-) -> tuple[list[ApplicationScore], dict[int, Decimal]]:
-    """Current scores of the rank basis for the group's visible applications (one query, only the fields the board
-    shows) and the other kind's totals by application (one query)."""
-    applications = visible.filter(
-        cycle=cycle,
-        track=group.track,
-        category_code=group.category,
-        size_class_id=group.size_id,
-        status__in=SCORED_STATUSES,
-    ).values("pk")
-    current = ApplicationScore.objects.filter(is_current=True, application__in=applications)
-    basis = list(current.filter(kind=kind).select_related("application__municipality__province").only(*BOARD_FIELDS))
-    other = ScoreKind.VERIFIED if kind == ScoreKind.SUBMITTED else ScoreKind.SUBMITTED
-    return basis, dict(current.filter(kind=other).values_list("application_id", "total"))
-
-
-def board_rows(
-    scores: Iterable[ApplicationScore], others: dict[int, Decimal], *, kind: str, flagged: dict[int, bool]
-) -> tuple[list[BoardRow], list[BoardRow]]:
-    """Rows of the rank basis with the other kind's total beside; split into ranked and unranked."""
-    rows = []
-    for score in scores:
-        other = others.get(score.application_id)
-        rows.append(
-            BoardRow(
-                application=score.application,
-                score=score,
-                submitted_total=score.total if kind == ScoreKind.SUBMITTED else other,
-                verified_total=score.total if kind == ScoreKind.VERIFIED else other,
-                areas={code: _decimal(data.get("score")) for code, data in score.areas.items()},
-                disagreement=flagged.get(score.application_id, False),
-            )
-        )
-    return [row for row in rows if row.score.ranked], [row for row in rows if not row.score.ranked]
-
-
-def assign_ranks(rows: list[BoardRow], tie_breaks: list[str]) -> list[BoardRow]:
-    """Order by total, then the cycle's tie-breaks (completeness, governance), then name; equal keys share a rank.
-
-    The same order as scoring.selectors.ranking, over the rows the user may see.
-    """
-    names = ["total", *[key for key in tie_breaks if key in TIE_BREAK_FIELDS]]
-
-    def key(row: BoardRow) -> tuple[Decimal, ...]:
-        return tuple(
-            getattr(row.score, name) if getattr(row.score, name) is not None else Decimal(-1) for name in names
-        )
-
-    ordered = sorted(rows, key=lambda row: (tuple(-value for value in key(row)), row.name_key))
-    previous: tuple[Decimal, ...] | None = None
-    for position, row in enumerate(ordered, start=1):
-        current = key(row)
-        row.rank = ordered[position - 2].rank if current == previous else position
-        previous = current
-    return ordered
-
-
-def sort_value(row: BoardRow, column: str) -> Decimal | int | None:
-    if column == "rank":
-        return row.rank
-    if column == "total":
-        return row.submitted_total
-    if column == "verified":
-        return row.verified_total
-    if column == "completeness":
-        return row.score.completeness
-    return row.areas.get(column.removeprefix("area-"))
-
-
-def sort_rows(rows: list[BoardRow], sort: str) -> list[BoardRow]:
-    """Sort by one column; rows without a value go last whichever the direction."""
-    column, descending = sort.lstrip("-"), sort.startswith("-")
-    rows = sorted(rows, key=lambda row: (row.rank or 0, row.name_key))
-    present = [row for row in rows if sort_value(row, column) is not None]
-    missing = [row for row in rows if sort_value(row, column) is None]
-    present.sort(key=lambda row: sort_value(row, column), reverse=descending)  # type: ignore[arg-type,return-value]
-    return present + missing
-
-
-def latest_decisions(application_ids: list[int]) -> dict[int, Decision]:
-    decisions: dict[int, Decision] = {}
-    for decision in (
-        Decision.objects.filter(application_id__in=application_ids)
-        .select_related("decided_by")
-        .order_by("application_id", "-decided_at", "-pk")
-    ):
-        decisions.setdefault(decision.application_id, decision)
-    return decisions
-
-
 class RankingBoardView(CycleMixin, TemplateView):
+    """One group of the stored standing, on one basis, filtered, sorted and paged in SQL (reviews.board)."""
+
     template_name = "reviews/board.html"
     allowed = staticmethod(can_view_rankings)
 
@@ -258,86 +96,75 @@ class RankingBoardView(CycleMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         cycle, query, user = self.cycle, self.request.GET, self.request.user
         language = language_of(self.request)
-        visible = applications_visible_to(user)
-        groups = board_groups(visible, cycle, language)
-        current = next((group for group in groups if group.key == query.get("group")), groups[0] if groups else None)
         kind = ScoreKind.VERIFIED if query.get("basis") == ScoreKind.VERIFIED else ScoreKind.SUBMITTED
-        areas = list(Area.objects.filter(framework_id=cycle.framework_id).order_by("position"))
-        scores, others = group_scores(visible, cycle, current, kind) if current else ([], {})
-        flagged = disagreement_by_application(cycle) if scores else {}
-        ranked, unranked = board_rows(scores, others, kind=kind, flagged=flagged)
-        ranked = assign_ranks(ranked, cycle.tie_breaks)
-        present = {code for row in [*ranked, *unranked] for code in row.areas}
-        area_columns = [area for area in areas if area.code in present]
+        areas = {area.code: area for area in Area.objects.filter(framework_id=cycle.framework_id)}
+        groups = board.board_groups(cycle, kind, areas, language)
+        current = next((group for group in groups if group.key == query.get("group")), groups[0] if groups else None)
         tiers = tier_labels(cycle, language)
-        provinces = {
-            row.application.municipality.province_id: row.application.municipality.province
-            for row in [*ranked, *unranked]
-        }
+        visible = board.visible_scope(user, applications_visible_to(user))
+        provinces = (
+            board.board_provinces(cycle, kind, current.key, visible=visible, language=language) if current else []
+        )
         form = BoardFilterForm(
             query,
             groups=[(group.key, group.label) for group in groups],
-            provinces=[
-                (province.pk, province.name_th if language == "th" else province.name_en)
-                for province in sorted(provinces.values(), key=lambda province: thai_sort_key(province.name_th))
-            ],
+            provinces=provinces,
             tiers=list(tiers.items()),
         )
-        ranked = self.filtered(ranked, form)
-        unranked = sorted(self.filtered(unranked, form), key=lambda row: (-row.score.completeness, row.name_key))
+        filters = board.Filters(
+            province=form.value("province") or None,
+            municipality_kind=form.value("kind") or "",
+            tier=form.value("tier") or "",
+            status=form.value("status") or "",
+            disagreement=bool(form.value("disagreement")),
+        )
+        area_columns = board.area_columns(areas, current.standing if current else None)
         sort = self.sort_key(query.get("sort", ""), area_columns)
-        ranked = sort_rows(ranked, sort)
-        page = Paginator(ranked, PAGE_SIZE).get_page(query.get("page"))
-        unranked_page = Paginator(unranked, PAGE_SIZE).get_page(query.get("upage"))
-        shown: list[BoardRow] = [*page.object_list, *unranked_page.object_list]
-        decisions = latest_decisions([row.application.pk for row in shown])
-        for row in shown:
-            row.decision = decisions.get(row.application.pk)
-            row.area_cells = [row.areas.get(area.code) for area in area_columns]
         context.update(
             cycle=cycle,
             groups=groups,
             current=current,
             kind=kind,
             form=form,
-            page_obj=page,
-            rows=page.object_list,
-            unranked_page=unranked_page,
-            unranked=unranked_page.object_list,
-            area_columns=[(area, area.name_th if language == "th" else area.name_en) for area in area_columns],
-            columns=self.columns(sort, area_columns, language),
             sort=sort,
             tiers=tiers,
             minimum=cycle.completeness_minimum,
             can_decide=can_decide(user),
             decision_form=DecisionForm(),
             board_url=self.request.get_full_path(),
-            total_ranked=len(ranked),
-            total_unranked=len(unranked),
+            compare_url=reverse("reviews:compare", kwargs={"code": cycle.code}),
+            area_columns=[(area, area.name_th if language == "th" else area.name_en) for area in area_columns],
+            columns=self.columns(sort, area_columns, language),
+            colspan=10 + len(area_columns),
+        )
+        if current is None:
+            return context
+        rows = board.group_rows(cycle, kind, current.key, visible=visible, filters=filters)
+        ranked_count, unranked_count = board.row_counts(rows)
+        shown = board.with_other_basis(rows, kind)
+        codes = [area.code for area in area_columns]
+        page = board.paginate(
+            board.sorted_rows(shown.filter(rank__isnull=False), sort, kind), query.get("page"), count=ranked_count
+        )
+        unranked_page = board.paginate(
+            shown.filter(rank__isnull=True).order_by("position"), query.get("upage"), count=unranked_count
+        )
+        context.update(
+            page_obj=page,
+            rows=board.present(page, codes),
+            unranked_page=unranked_page,
+            unranked=board.present(unranked_page, codes),
+            total_ranked=page.paginator.count,
+            total_unranked=unranked_page.paginator.count,
             page_links=self.page_links(query, page, "page"),
             unranked_links=self.page_links(query, unranked_page, "upage"),
-            compare_url=reverse("reviews:compare", kwargs={"code": cycle.code}),
-            colspan=10 + len(area_columns),
+            note=board.run_note(cycle, current.standing),
         )
         return context
 
     @staticmethod
-    def filtered(rows: list[BoardRow], form: BoardFilterForm) -> list[BoardRow]:
-        province, municipality_kind = form.value("province"), form.value("kind")
-        tier, status, disagreement = form.value("tier"), form.value("status"), form.value("disagreement")
-        return [
-            row
-            for row in rows
-            if (province in (None, "") or row.application.municipality.province_id == province)
-            and (not municipality_kind or row.application.municipality.kind == municipality_kind)
-            and (not tier or row.score.tier == tier)
-            and (not status or row.application.status == status)
-            and (not disagreement or row.disagreement)
-        ]
-
-    @staticmethod
     def sort_key(requested: str, area_columns: list[Area]) -> str:
-        allowed = {"rank", "total", "verified", "completeness", *[f"area-{area.code}" for area in area_columns]}
+        allowed = {*board.SORTS, *[f"area-{area.code}" for area in area_columns]}
         return requested if requested.lstrip("-") in allowed else "rank"
 
     def columns(self, sort: str, area_columns: list[Area], language: str) -> list[dict[str, Any]]:
@@ -445,9 +272,14 @@ class CompareView(CycleMixin, TemplateView):
             }
             for index, application in enumerate(applications, start=1)
         ]
+        counts = group_counts(cycle, kind, [city["score"].group_key for city in cities if city["score"]])
         for city in cities:
             score = city["score"]
-            city["tier"] = tiers.get(score.tier, "") if score else ""
+            # The stored standing's rank, the same number as on the board, the packet and the export.
+            city["rank"] = score.rank if score else None
+            city["ranked_count"] = counts.get(score.group_key, 0) if score else 0
+            city["final"] = score.is_final if score else False
+            city["tier"] = tiers.get(score.tier, "") if score and score.is_final else ""
             city["points"] = {item["code"]: item for item in (score.indicators if score else [])}
             city["areas"] = score.areas if score else {}
         areas = list({indicator.area.pk: indicator.area for indicator in indicators}.values())

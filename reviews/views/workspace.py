@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 
 from applications.enums import ClarificationStatus
 from applications.models import Application, ClarificationRequest, IndicatorValue, ReviewerAssignment
-from applications.selectors import applications_visible_to
+from applications.selectors import applicable_indicators, applications_visible_to
 from applications.services import OutlierContext, close_clarification, outlier_context, outlier_warnings
 from indicators.models import Indicator
 from indicators.rules import UNITS
@@ -34,8 +34,15 @@ from reviews.aggregation import Combined
 from reviews.enums import VerificationStatus
 from reviews.models import SiteVisitPhoto, ValueReview
 from reviews.permissions import can_review_application, can_use_review_workspace
-from reviews.selectors import SheetRow, assignments_of, next_assignment, review_sheet, site_visits_of
-from reviews.services import combined_rubric_points, complete_review, record_site_visit, review_value, score_rubric
+from reviews.selectors import (
+    SheetRow,
+    assignments_of,
+    combined_rubric_points,
+    next_assignment,
+    review_sheet,
+    site_visits_of,
+)
+from reviews.services import complete_review, record_site_visit, review_value, score_rubric
 
 ABSTAIN = "abstain"
 POSTED_FIELDS = ("corrected", "reason", "question", "points", "comment")
@@ -71,6 +78,11 @@ def _sheet_access(user: Any, application: Application) -> bool:
     if user.role == Role.REVIEWER:
         raise Http404
     raise PermissionDenied
+
+
+def _indicator(application: Application, code: str) -> Indicator:
+    """One of the indicators of the application's own track and category (404 for any other code)."""
+    return get_object_or_404(applicable_indicators(application), code=code)
 
 
 def _require_reviewer(user: Any, application: Application) -> None:
@@ -159,6 +171,8 @@ class RowView:
     errors: dict[str, list[str]] = field(default_factory=dict)
     mode: str = ""  # the open action ("query" or "correct") after an error
     saved: str = ""  # a short confirmation after a successful action
+    confirm: str = ""  # the action ("verified", "queried") waiting for the reviewer to confirm dropping a correction
+    needs_reviewer: bool = False  # a rubric indicator every reviewer who looked at abstained on
 
     @property
     def indicator(self) -> Indicator:
@@ -226,6 +240,7 @@ def _row_view(
         is_rubric=is_rubric,
         is_done=_is_done(row),
         evidence_missing=not row.evidence and _needs_evidence(indicator, value),
+        needs_reviewer=is_rubric and bool(row.all_scores) and all(score.abstain for score in row.all_scores),
     )
 
 
@@ -406,6 +421,7 @@ class _RowActionView(View):
         errors: dict[str, list[str]] | None = None,
         mode: str = "",
         saved: str = "",
+        confirm: str = "",
     ) -> HttpResponse:
         if not _is_htmx(request):
             for problems in (errors or {}).values():
@@ -419,8 +435,8 @@ class _RowActionView(View):
         if not matching:
             raise Http404
         (row,) = _rows(application, request.user, matching)
-        row.errors, row.mode, row.saved = errors or {}, mode, saved
-        if errors:
+        row.errors, row.mode, row.saved, row.confirm = errors or {}, mode, saved, confirm
+        if errors or confirm:
             row.form = {name: request.POST[name] for name in POSTED_FIELDS if name in request.POST}
         area = row.indicator.area
         in_area = [item for item in sheet if item.indicator.area_id == area.pk]
@@ -449,7 +465,7 @@ class ValueReviewView(_RowActionView):
     def post(self, request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
         application = _application(request, pk)
         _require_reviewer(request.user, application)
-        indicator = get_object_or_404(Indicator, framework_id=application.cycle.framework_id, code=code)
+        indicator = _indicator(application, code)
         status = request.POST.get("action", "")
         try:
             review_value(
@@ -460,8 +476,12 @@ class ValueReviewView(_RowActionView):
                 corrected=request.POST.get("corrected", ""),
                 reason=request.POST.get("reason", ""),
                 question=request.POST.get("question", ""),
+                drop_correction=request.POST.get("drop_correction") == "yes",
             )
         except ValidationError as error:
+            if getattr(error, "code", None) == "drops_correction":
+                # Nothing changed: the row asks whether to drop the correction, with what was posted kept.
+                return self.respond(request, application, code, errors=_errors_of(error), confirm=status)
             return self.respond(request, application, code, errors=_errors_of(error), mode=self.MODES.get(status, ""))
         saved = {
             VerificationStatus.VERIFIED: _("Marked as verified."),
@@ -477,7 +497,7 @@ class RubricScoreView(_RowActionView):
     def post(self, request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
         application = _application(request, pk)
         _require_reviewer(request.user, application)
-        indicator = get_object_or_404(Indicator, framework_id=application.cycle.framework_id, code=code)
+        indicator = _indicator(application, code)
         choice = request.POST.get("points", "")
         try:
             if choice != ABSTAIN and not choice.isdigit():

@@ -374,10 +374,15 @@ def test_packet_context_ranks_a_complete_application_in_its_group(application):
 
     context = packet_context(application, language="th")
 
-    assert [(line.kind, line.rank, line.ranked_count) for line in context["scores"]] == [
-        ("verified", 1, 1),
-        ("submitted", 1, 1),
+    # Not every indicator is settled by reviewers yet: the verified score is not shown as a total nor ranked.
+    assert [(line.kind, line.final, line.rank, line.ranked_count) for line in context["scores"]] == [
+        ("verified", False, None, 0),
+        ("submitted", True, 1, 1),
     ]
+    verified = next(line for line in context["scores"] if line.kind == "verified")
+    html = render_packet_html(application, language="en")
+    assert verified.pending > 0
+    assert f"awaiting review ({verified.pending} indicators)" in html
 
 
 def test_packet_html_reads_a_constant_number_of_queries(cast, application, django_assert_num_queries):

@@ -378,7 +378,7 @@ def test_a_correction_keeps_the_submitted_value_beside_it_and_changes_the_verifi
     with django_capture_on_commit_callbacks():
         baseline = request_application_score(application=app_a, reason="test")
     execute_run(baseline.pk)
-    before = ApplicationScore.objects.get(application=app_a, kind=ScoreKind.VERIFIED, is_current=True).total
+    before = verified_item(app_a, "CA-02")
 
     with django_capture_on_commit_callbacks():
         response = logged_in(cast.reviewer).post(
@@ -386,14 +386,25 @@ def test_a_correction_keeps_the_submitted_value_beside_it_and_changes_the_verifi
             {"action": "corrected", "corrected": "0", "reason": "บันทึกสถานีตรวจวัดไม่พบวันเกินมาตรฐาน"},
             headers=HTMX,
         )
-    execute_run(ScoreRun.objects.filter(application=app_a, reason="verification").latest("created_at").pk)
+    run = ScoreRun.objects.filter(application=app_a, reason="corrected CA-02").latest("created_at")
+    execute_run(run.pk)
 
     html = page(response)
-    after = ApplicationScore.objects.get(application=app_a, kind=ScoreKind.VERIFIED, is_current=True).total
     assert texts(html, "[data-testid=submitted-value]") == ["12 days"]
     assert texts(html, "[data-testid=corrected-value]") == ["0 days"]
-    assert list(VerifiedValue.objects.values_list("indicator__code", "number")) == [("CA-02", Decimal(0))]
-    assert after > before
+    assert list(VerifiedValue.objects.values_list("indicator__code", "status", "number")) == [
+        ("CA-02", "corrected", Decimal(0))
+    ]
+    assert (run.created_by, before["en"], verified_item(app_a, "CA-02")["en"]) == (
+        cast.reviewer,
+        "CA-02: awaiting review",
+        "CA-02: 0 days ≤ 0 days → 4 points",
+    )
+
+
+def verified_item(application, code):
+    score = ApplicationScore.objects.get(application=application, kind=ScoreKind.VERIFIED, is_current=True)
+    return next(item for item in score.indicators if item["code"] == code)
 
 
 def test_a_query_opens_a_clarification_and_emails_the_municipality(cast, app_a, django_capture_on_commit_callbacks):

@@ -27,7 +27,7 @@ from indicators.services import adopt_framework, copy_framework
 from portal.celery import app
 from portal.models import Municipality
 from scoring import engine
-from scoring.enums import RunScope, RunStatus, ScoreKind
+from scoring.enums import RunScope, RunStatus, ScoreKind, VerifiedStatus
 from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
 from scoring.services import execute_run, mark_failed, request_application_score, request_cycle_rescore
 from scoring.tasks import run_scores_task
@@ -141,8 +141,8 @@ def submitted_applications(cycle, values: list[dict[str, int]], *, created_by):
 
 
 def cycle_run(cycle, reason="test"):
-    """A queued whole-cycle run. Its task is sent only when the test's transaction commits (transactional tests)."""
-    return request_cycle_rescore(cycle=cycle, reason=reason)
+    """A new whole-cycle run for the test to execute itself (not queued, so never joined by the next request)."""
+    return request_cycle_rescore(cycle=cycle, reason=reason, enqueue=False)
 
 
 def stored_rows(run) -> set[tuple]:
@@ -162,6 +162,8 @@ def score_row(run, application, kind, *, is_current):
     return ApplicationScore(
         run=run,
         application=application,
+        cycle_id=run.cycle_id,
+        group_key="esc_award||none",
         framework_id=run.framework_id,
         kind=kind,
         total=Decimal("10.00"),
@@ -219,7 +221,7 @@ def test_execute_run_stores_the_submitted_score_with_its_explanations(cast, appl
     )
 
 
-def test_execute_run_verified_score_leaves_out_self_assessed_rubric_levels(cast, application):
+def test_execute_run_verified_score_waits_for_every_unreviewed_value_and_rubric(cast, application):
     put(application, "CA-01", "85", cast.editor_a)
     put(application, "CA-02", "12", cast.editor_a)
     put(application, "CA-07", "3", cast.editor_a)
@@ -228,25 +230,40 @@ def test_execute_run_verified_score_leaves_out_self_assessed_rubric_levels(cast,
     execute_run(run.pk)
 
     score = ApplicationScore.objects.get(run=run, kind=ScoreKind.VERIFIED)
-    # CA: (3 + 2) / 40 = 12.50; total 0.8 × 12.50 / 3 = 3.33.
-    assert (score.total, score.completeness, score.areas["CA"]) == (
-        Decimal("3.33"),
-        Decimal("0.059"),
-        {"score": "12.50", "answered": 2, "applicable": 10},
-    )
+    # Nothing reviewed yet: the two values and every rubric indicator of the framework wait for reviewers; none is
+    # counted as 0, so the score is not final and is never shown as a verified total.
+    rubrics = Indicator.objects.filter(framework=application.cycle.framework, value_type="rubric").count()
+    assert (score.pending, score.needs_reviewer, score.is_final) == (2 + rubrics, 0, False)
     ca07 = next(item for item in score.indicators if item["code"] == "CA-07")
-    assert (ca07["points"], ca07["missing"], ca07["en"]) == ("0", True, "CA-07: no value → 0 points")
+    assert (ca07["points"], ca07["missing"], ca07["pending"], ca07["en"]) == (
+        None,
+        False,
+        "awaiting",
+        "CA-07: awaiting review",
+    )
+    # A value nobody entered is simply missing (0), not awaiting review.
+    cw01 = next(item for item in score.indicators if item["code"] == "CW-01")
+    assert (cw01["points"], cw01["missing"], "pending" in cw01) == ("0", True, False)
 
 
-def test_execute_run_verified_score_counts_reviewer_points_and_corrections(cast, application):
+def test_execute_run_verified_score_counts_reviewer_points_corrections_and_verdicts(cast, application):
     put(application, "CA-01", "85", cast.editor_a)
     put(application, "CA-02", "12", cast.editor_a)
     put(application, "CA-07", "3", cast.editor_a)
     VerifiedValue.objects.create(
-        application=application, indicator=indicator(application.cycle, "CA-07"), points=Decimal(1)
+        application=application, indicator=indicator(application.cycle, "CA-01"), status=VerifiedStatus.VERIFIED
     )
     VerifiedValue.objects.create(
-        application=application, indicator=indicator(application.cycle, "CA-02"), number=Decimal(40)
+        application=application,
+        indicator=indicator(application.cycle, "CA-07"),
+        status=VerifiedStatus.SCORED,
+        points=Decimal(1),
+    )
+    VerifiedValue.objects.create(
+        application=application,
+        indicator=indicator(application.cycle, "CA-02"),
+        status=VerifiedStatus.CORRECTED,
+        number=Decimal(40),
     )
     run = request_application_score(application=application, reason="test")
 
@@ -254,17 +271,47 @@ def test_execute_run_verified_score_counts_reviewer_points_and_corrections(cast,
 
     submitted = ApplicationScore.objects.get(run=run, kind=ScoreKind.SUBMITTED)
     verified = ApplicationScore.objects.get(run=run, kind=ScoreKind.VERIFIED)
-    # Verified CA: CA-01 3 + CA-02 (40 days ≤ 60) 1 + CA-07 (reviewers' points) 1 = 5 / 40 = 12.50.
-    assert (submitted.total, verified.total, verified.areas["CA"]) == (
-        Decimal("5.33"),
-        Decimal("3.33"),
-        {"score": "12.50", "answered": 3, "applicable": 10},
-    )
+    # Verified CA: CA-01 as submitted 3 + CA-02 (40 days ≤ 60) 1 + CA-07 (reviewers' points) 1 = 5; the other
+    # rubric indicators of CA still wait for reviewers and are left out: 5 of 4 × (10 − 3 rubrics waiting).
     by_code = {item["code"]: item for item in verified.indicators}
-    assert [by_code["CA-02"]["en"], by_code["CA-07"]["en"]] == [
+    assert submitted.total == Decimal("5.33")
+    assert [by_code["CA-01"]["en"], by_code["CA-02"]["en"], by_code["CA-07"]["en"]] == [
+        "CA-01: 85 % ≥ 80 % → 3 points",
         "CA-02: 40 days ≤ 60 days → 1 point",
         "CA-07: level 1 → 1 point",
     ]
+    waiting = [code for code, item in by_code.items() if item.get("pending") == "awaiting"]
+    assert (verified.pending, verified.is_final) == (len(waiting), False)
+    assert {"CA-01", "CA-02", "CA-07"}.isdisjoint(waiting)
+
+
+def test_execute_run_verified_score_flags_every_reviewer_abstaining_and_is_final_when_all_settled(
+    cast, application
+):
+    framework = application.cycle.framework
+    put(application, "CA-01", "85", cast.editor_a)
+    settled = {"CA-01": {"status": VerifiedStatus.VERIFIED}}
+    for item in Indicator.objects.filter(framework=framework, value_type="rubric"):
+        settled[item.code] = {"status": VerifiedStatus.SCORED, "points": Decimal(2)}
+    settled["GOV-01"] = {"status": VerifiedStatus.ABSTAINED}
+    for code, fields in settled.items():
+        VerifiedValue.objects.create(application=application, indicator=indicator(application.cycle, code), **fields)
+    run = request_application_score(application=application, reason="test")
+
+    execute_run(run.pk)
+
+    verified = ApplicationScore.objects.get(run=run, kind=ScoreKind.VERIFIED)
+    gov01 = next(item for item in verified.indicators if item["code"] == "GOV-01")
+    assert (verified.pending, verified.needs_reviewer, verified.is_final) == (0, 1, False)
+    assert (gov01["points"], gov01["pending"]) == (None, "abstained")
+
+    VerifiedValue.objects.filter(application=application, indicator__code="GOV-01").update(
+        status=VerifiedStatus.SCORED, points=Decimal(3)
+    )
+    execute_run(request_application_score(application=application, reason="test").pk)
+
+    final = ApplicationScore.objects.get(application=application, kind=ScoreKind.VERIFIED, is_current=True)
+    assert (final.pending, final.needs_reviewer, final.is_final) == (0, 0, True)
 
 
 # ---- what queues a run -----------------------------------------------------------------------------------------
@@ -309,7 +356,7 @@ def test_adopt_framework_queues_a_cycle_rescore_under_the_new_version(
     version_2 = copy_framework(framework=cycle.framework)
 
     with django_capture_on_commit_callbacks(execute=True):
-        adopt_framework(cycle=cycle, framework=version_2)
+        adopt_framework(cycle=cycle, framework=version_2, by=cast.admin)
 
     run = ScoreRun.objects.get()
     assert (run.scope, run.application_id, run.reason, run.status, run.total, run.framework_id) == (
@@ -562,7 +609,7 @@ def test_mark_failed_leaves_a_finished_run_done(cycle, three_submitted):
 # ---- management command -----------------------------------------------------------------------------------------
 
 
-def test_rescore_cycle_command_prints_progress_and_a_summary(cast, cycle):
+def test_rescore_cycle_command_runs_here_when_no_worker_answers(cast, cycle, broker):
     submitted_applications(cycle, [{"CA-02": n % 60} for n in range(150)], created_by=cast.admin)
     out = StringIO()
 
@@ -570,12 +617,44 @@ def test_rescore_cycle_command_prints_progress_and_a_summary(cast, cycle):
 
     run = ScoreRun.objects.get()
     assert out.getvalue().splitlines() == [
+        "No worker answered: running here.",
         "  100 of 150",
         "  150 of 150",
         f"Run {run.pk}: 150 applications scored under esc-2021 v1 (Done).",
     ]
-    assert (run.reason, run.status, run.done, run.total) == ("command", RunStatus.DONE, 150, 150)
+    assert (run.reason, run.status, run.done, run.total, run.attempts) == ("command", RunStatus.DONE, 150, 150, 1)
     assert ApplicationScore.objects.filter(run=run, is_current=True).count() == 300
+    # Run here only: nothing was queued for a worker to run a second time.
+    assert queued_run_ids() == []
+
+
+def test_rescore_cycle_command_sync_runs_here_without_asking_for_a_worker(cast, cycle, broker):
+    submitted_applications(cycle, [{"CA-02": 5}, {"CA-02": 50}], created_by=cast.admin)
+    out = StringIO()
+
+    call_command("rescore_cycle", "esc-t", "--sync", stdout=out)
+
+    run = ScoreRun.objects.get()
+    assert out.getvalue().splitlines() == [
+        "  2 of 2",
+        f"Run {run.pk}: 2 applications scored under esc-2021 v1 (Done).",
+    ]
+    assert (queued_run_ids(), run.attempts) == ([], 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rescore_cycle_command_queues_the_run_on_a_worker_that_answers(cast, cycle, celery_worker):
+    submitted_applications(cycle, [{"CA-02": 5}, {"CA-02": 50}], created_by=cast.admin)
+    out = StringIO()
+
+    call_command("rescore_cycle", "esc-t", stdout=out)
+
+    run = ScoreRun.objects.get()
+    assert out.getvalue().splitlines() == [
+        f"Run {run.pk} queued on the worker (2 applications); follow it on the cycle's score runs page."
+    ]
+    finished = wait_for(lambda: ScoreRun.objects.filter(pk=run.pk, status=RunStatus.DONE).first(), seconds=30)
+    assert (finished.attempts, finished.done) == (1, 2)
 
 
 def test_rescore_cycle_command_refuses_an_unknown_code(cycle):

@@ -21,7 +21,7 @@ from portal.celery import app
 from portal.models import Municipality
 from scoring import engine
 from scoring.enums import RunScope, RunStatus, ScoreKind
-from scoring.models import ApplicationScore, ScoreRun
+from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
 from scoring.selectors import engine_framework, submitted_values
 from scoring.services import execute_run, request_application_score, request_cycle_rescore
 from tests.factories.indicators import make_cycle
@@ -177,25 +177,43 @@ def scores_url(application):
 
 
 @pytest.mark.parametrize("user", ["editor_a", "signatory_a", "admin"])
-def test_application_scores_show_submitted_and_verified_totals_and_explanations(cast, application_with_scores, user):
+def test_application_scores_show_the_submitted_total_and_await_review_before_any_verification(
+    cast, application_with_scores, user
+):
     client = client_of(cast, user)
 
     response = client.get(scores_url(application_with_scores))
 
     page = html(response)
+    rubrics = Indicator.objects.filter(framework=application_with_scores.cycle.framework, value_type="rubric").count()
     assert response.status_code == 200
+    # Right after submitting, nothing is verified: no "verified score" made of unreviewed items counted as zero.
     assert (texts(page, "[data-testid=submitted-total]"), texts(page, "[data-testid=verified-total]")) == (
         ["5.33"],
-        ["3.33"],
+        ["—"],
     )
+    assert texts(page, "[data-testid=verified-waiting]") == [f"awaiting review ({2 + rubrics} indicators)"]
     rows = {texts(row, "td")[0]: row for row in page.query_all("#application-scores tbody tr")}
     assert len(rows) == 34
-    assert texts(rows["CA-02"], "td") == ["CA-02", "2", "2", "CA-02: 12 days ≤ 30 days → 2 points"]
-    assert texts(rows["CA-07"], "td")[:3] == ["CA-07", "3", "0"]
-    assert explanation_lines(rows["CA-07"]) == [
-        "CA-07: level 3 → 3 points",
-        "verified: CA-07: no value → 0 points",
-    ]
+    assert texts(rows["CA-02"], "td")[:3] == ["CA-02", "2", "awaiting review"]
+    assert texts(rows["CA-07"], "td")[:3] == ["CA-07", "3", "awaiting review"]
+    assert explanation_lines(rows["CA-07"]) == ["CA-07: level 3 → 3 points", "verified: CA-07: awaiting review"]
+
+
+def test_application_scores_show_the_verified_total_once_every_indicator_is_settled(cast, application_with_scores):
+    application = application_with_scores
+    for item in Indicator.objects.filter(framework=application.cycle.framework).exclude(value_type="text"):
+        fields = {"status": "scored", "points": Decimal(1)} if item.value_type == "rubric" else {"status": "verified"}
+        VerifiedValue.objects.create(application=application, indicator=item, **fields)
+    scored(application)
+    client = logged_in(cast.editor_a)
+
+    page = html(client.get(scores_url(application)))
+
+    verified = ApplicationScore.objects.get(application=application, kind=ScoreKind.VERIFIED, is_current=True)
+    assert verified.is_final is True
+    assert texts(page, "[data-testid=verified-total]") == [str(verified.total)]
+    assert texts(page, "[data-testid=verified-waiting]") == []
 
 
 def test_application_scores_explain_in_thai_for_a_thai_page(cast, application_with_scores):
@@ -203,8 +221,11 @@ def test_application_scores_explain_in_thai_for_a_thai_page(cast, application_wi
 
     response = client.get(scores_url(application_with_scores))
 
-    rows = {cells[0]: cells for cells in (texts(row, "td") for row in html(response).query_all("tbody tr"))}
-    assert rows["CA-02"][3] == "CA-02: 12 วัน ≤ 30 วัน → 2 คะแนน"
+    rows = {texts(row, "td")[0]: row for row in html(response).query_all("#application-scores tbody tr")}
+    assert explanation_lines(rows["CA-02"]) == [
+        "CA-02: 12 วัน ≤ 30 วัน → 2 คะแนน",
+        "ยืนยันแล้ว: CA-02: รอผลการตรวจสอบของผู้ประเมิน",
+    ]
 
 
 def test_application_scores_before_any_run_say_so(cast, application):
@@ -289,90 +310,20 @@ def test_estimate_is_hidden_from_others(cast, application, user, status):
     assert response.status_code == status
 
 
-# ---- rankings ---------------------------------------------------------------------------------------------------
+# ---- rankings: the former page leads to the ranking board -------------------------------------------------------
 
 
 def ranking_url(cycle):
     return reverse("scoring:ranking", args=[cycle.code])
 
 
-@pytest.fixture
-def tied_scores(cast, cycle):
-    """Current submitted scores written by hand: totals that tie, broken by completeness then governance."""
-    rows = [  # name, total, completeness, governance, ranked
-        ("ก-สูงสุด", "70.00", "0.900", "40.00", True),
-        ("ข-ครบกว่า", "60.00", "1.000", "30.00", True),
-        ("ค-ธรรมาภิบาลสูง", "60.00", "0.900", "80.00", True),
-        ("ง-เท่ากันหนึ่ง", "60.00", "0.900", "20.00", True),
-        ("จ-เท่ากันสอง", "60.00", "0.900", "20.00", True),
-        ("ฉ-ต่ำสุด", "50.00", "0.850", "10.00", True),
-        ("ช-ไม่ครบ", "90.00", "0.500", "90.00", False),
-    ]
-    applications = submitted_applications(cycle, [{} for _row in rows], created_by=cast.admin)
-    for application, (name, *_scores) in zip(applications, rows, strict=True):
-        Municipality.objects.filter(pk=application.municipality_id).update(name_th=name, full_name_th=f"เทศบาล{name}")
-    run = ScoreRun.objects.create(
-        cycle=cycle, framework=cycle.framework, scope=RunScope.CYCLE, reason="test", status=RunStatus.DONE
-    )
-    ApplicationScore.objects.bulk_create(
-        ApplicationScore(
-            run=run,
-            application=application,
-            framework=cycle.framework,
-            kind=ScoreKind.SUBMITTED,
-            total=Decimal(total),
-            completeness=Decimal(completeness),
-            ranked=ranked,
-            tier="silver",
-            governance=Decimal(governance),
-            areas={"CA": {"score": total, "answered": 1, "applicable": 1}},
-            is_current=True,
-        )
-        for application, (_name, total, completeness, governance, ranked) in zip(applications, rows, strict=True)
-    )
-    return applications
-
-
 @pytest.mark.parametrize("user", ["admin", "reviewer"])
-def test_ranking_orders_by_total_completeness_then_governance_and_shares_equal_ranks(cast, cycle, tied_scores, user):
+def test_former_ranking_page_leads_to_the_ranking_board(cast, cycle, user):
     client = client_of(cast, user)
 
     response = client.get(ranking_url(cycle))
 
-    page = html(response)
-    assert response.status_code == 200
-    assert [
-        (cells[0], cells[2], cells[4])
-        for cells in (texts(row, "td") for row in page.query_all("[data-testid=ranking-table] tbody tr"))
-    ] == [
-        ("1", "70.00", "90%"),
-        ("2", "60.00", "100%"),
-        ("3", "60.00", "90%"),
-        ("4", "60.00", "90%"),
-        ("4", "60.00", "90%"),
-        ("6", "50.00", "85%"),
-    ]
-    assert texts(page, "[data-testid=ranking-table] tbody td a") == [
-        "เทศบาลก-สูงสุด",
-        "เทศบาลข-ครบกว่า",
-        "เทศบาลค-ธรรมาภิบาลสูง",
-        "เทศบาลง-เท่ากันหนึ่ง",
-        "เทศบาลจ-เท่ากันสอง",
-        "เทศบาลฉ-ต่ำสุด",
-    ]
-
-
-def test_ranking_lists_incomplete_applications_apart_with_the_reason(cast, cycle, tied_scores):
-    client = logged_in(cast.admin)
-
-    response = client.get(ranking_url(cycle))
-
-    page = html(response)
-    assert texts(page, "section.card h2") == ["Not ranked: below the completeness minimum"]
-    assert texts(page, "section.card p.small") == [
-        "An application is ranked when at least a share 0.80 of its indicators have values."
-    ]
-    assert texts(page, "[data-testid=unranked] li") == ["เทศบาลช-ไม่ครบ · total 90.00 · completeness 50%"]
+    assert (response.status_code, response["Location"]) == (301, reverse("reviews:board", args=[cycle.code]))
 
 
 @pytest.mark.parametrize(("user", "status"), [("editor_a", 403), ("signatory_a", 403), ("anonymous", 302)])
@@ -382,24 +333,6 @@ def test_ranking_is_refused_to_officers(cast, cycle, user, status):
     response = client.get(ranking_url(cycle))
 
     assert response.status_code == status
-
-
-@pytest.mark.parametrize("count", [1, 50])
-def test_ranking_query_count_does_not_grow_with_the_group(cast, cycle, django_assert_num_queries, count):
-    codes = list(Indicator.objects.filter(framework_id=cycle.framework_id).values_list("code", "value_type"))
-    submitted_applications(
-        cycle,
-        [{code: number % (5 if kind == "rubric" else 60) for code, kind in codes} for number in range(count)],
-        created_by=cast.admin,
-    )
-    execute_run(request_cycle_rescore(cycle=cycle, reason="test").pk)
-    client = logged_in(cast.admin)
-
-    with django_assert_num_queries(10):
-        response = client.get(ranking_url(cycle))
-
-    assert response.status_code == 200
-    assert len(list(html(response).query_all("[data-testid=ranking-table] tbody tr"))) == count
 
 
 # ---- score runs and their progress ------------------------------------------------------------------------------
@@ -493,7 +426,7 @@ def test_runs_page_and_its_post_are_for_admins_only(cast, cycle, user, status):
 @pytest.mark.parametrize("count", [1, 3])
 def test_runs_page_query_count_does_not_grow_with_the_runs(cast, cycle, application, django_assert_num_queries, count):
     for _number in range(count):
-        request_application_score(application=application, reason="test")
+        a_run(cycle, status=RunStatus.DONE, created_by=cast.admin)
     client = logged_in(cast.admin)
 
     with django_assert_num_queries(8):

@@ -1,0 +1,502 @@
+"""Executing a score run: read the inputs in bulk, compute with the pure engine, then write every score and the
+standing of every group it touches in one transaction.
+
+A run is idempotent (running it again replaces its own rows with identical ones) and all-or-nothing: a worker
+killed before the final transaction leaves the previous scores and standings current, and the retry completes the
+same work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from applications.models import Application
+from indicators.models import AwardCycle
+from portal.thai import thai_sort_key
+from scoring import engine
+from scoring.enums import RunScope, RunStatus, ScoreKind
+from scoring.models import ApplicationScore, ScoreRun, Standing
+from scoring.selectors import (
+    SCORED_STATUSES,
+    engine_framework,
+    scored_applications,
+    submitted_values,
+    verified_values,
+)
+from scoring.standings import Entry, Place, group_key, rank_group
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 100
+# A run started this many times without finishing (its worker died each time) is given up as failed.
+MAX_ATTEMPTS = 4
+KINDS = (ScoreKind.SUBMITTED, ScoreKind.VERIFIED)
+# The columns a run writes, in COPY order (the id comes from the table's identity).
+COLUMNS = (
+    "run_id",
+    "application_id",
+    "cycle_id",
+    "framework_id",
+    "kind",
+    "total",
+    "completeness",
+    "ranked",
+    "tier",
+    "governance",
+    "areas",
+    "indicators",
+    "pending",
+    "needs_reviewer",
+    "disagreement",
+    "group_key",
+    "rank",
+    "position",
+    "tie_break",
+    "is_current",
+    "computed_at",
+)
+
+
+@dataclass(slots=True)
+class _Applicant:
+    pk: int
+    track: str
+    category: str
+    group: str
+    in_standing: bool  # submitted and not reopened: it competes in its group
+    name_key: str
+
+
+@dataclass(slots=True)
+class _Row:
+    """One score row to write: the engine's result, serialised once, with its place once the group is ranked."""
+
+    applicant: _Applicant
+    kind: str
+    result: engine.ScoreResult
+    areas: str  # JSON text
+    indicators: str  # JSON text
+    governance: Decimal | None
+    disagreement: bool
+    is_current: bool = True
+    rank: int | None = None
+    position: int | None = None
+    tie_break: str = ""
+
+    def entry(self) -> Entry:
+        return Entry(
+            key=self.applicant.pk,
+            total=self.result.total,
+            completeness=self.result.completeness,
+            governance=self.governance,
+            eligible=self.result.ranked and self.result.is_final,
+            name_key=self.applicant.name_key,
+        )
+
+
+class _Serialiser:
+    """JSON text of an indicator's score, made once per distinct score object (the engine's memo shares them)."""
+
+    def __init__(self) -> None:
+        self.fragments: dict[int, str] = {}
+        self.keep: list[engine.IndicatorScore] = []  # the ids above stay valid while this holds the objects
+
+    def indicator(self, item: engine.IndicatorScore) -> str:
+        text = self.fragments.get(id(item))
+        if text is None:
+            data: dict[str, Any] = {
+                "code": item.code,
+                "area": item.area,
+                "points": None if item.points is None else str(item.points),
+                "max": item.max_points,
+                "weight": str(item.weight),
+                "missing": item.missing,
+                "th": item.explanation_th,
+                "en": item.explanation_en,
+            }
+            if item.pending:
+                data["pending"] = item.pending
+            text = self.fragments[id(item)] = json.dumps(data, ensure_ascii=False)
+            self.keep.append(item)
+        return text
+
+    def indicators(self, result: engine.ScoreResult) -> str:
+        return "[" + ", ".join(self.indicator(item) for item in result.indicators) + "]"
+
+    @staticmethod
+    def areas(result: engine.ScoreResult) -> str:
+        return json.dumps(
+            {
+                area.code: {"score": str(area.score), "answered": area.answered, "applicable": area.applicable}
+                for area in result.areas
+            },
+            ensure_ascii=False,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading and computing
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _applicants(run: ScoreRun) -> list[_Applicant]:
+    applications = (
+        Application.objects.filter(pk=run.application_id)
+        if run.scope == RunScope.APPLICATION
+        else scored_applications(run.cycle)
+    )
+    return [
+        _Applicant(
+            pk=pk,
+            track=track,
+            category=category,
+            group=group_key(track, category, size_id),
+            in_standing=status in SCORED_STATUSES,
+            name_key=thai_sort_key(name),
+        )
+        for pk, track, category, size_id, status, name in applications.order_by("pk").values_list(
+            "pk", "track", "category_code", "size_class_id", "status", "municipality__name_th"
+        )
+    ]
+
+
+def _compute(run: ScoreRun, applicants: list[_Applicant], on_progress: Callable[[int, int], None] | None) -> list[_Row]:
+    framework = engine_framework(run.framework, run.cycle)
+    ids = [applicant.pk for applicant in applicants]
+    submitted = submitted_values(ids)
+    verified, disagreement = verified_values(ids, submitted, framework)
+    governance_area = next((area.code for area in framework.areas if area.kind == engine.GOVERNANCE), None)
+    serialiser = _Serialiser()
+    memo: dict[tuple[str, engine.Value], engine.IndicatorScore] = {}
+    rows: list[_Row] = []
+    for index, applicant in enumerate(applicants, start=1):
+        for kind, values in (
+            (ScoreKind.SUBMITTED, submitted.get(applicant.pk, {})),
+            (ScoreKind.VERIFIED, verified[applicant.pk]),
+        ):
+            result = engine.score_application(
+                framework, values, track=applicant.track, category=applicant.category or None, memo=memo
+            )
+            governance = result.area(governance_area) if governance_area else None
+            rows.append(
+                _Row(
+                    applicant=applicant,
+                    kind=kind,
+                    result=result,
+                    areas=serialiser.areas(result),
+                    indicators=serialiser.indicators(result),
+                    governance=governance.score if governance else None,
+                    disagreement=disagreement.get(applicant.pk, False),
+                )
+            )
+        if index % PROGRESS_EVERY == 0 or index == len(applicants):
+            ScoreRun.objects.filter(pk=run.pk).update(done=index, total=len(applicants), heartbeat_at=timezone.now())
+            if on_progress is not None:
+                on_progress(index, len(applicants))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Standing
+# ---------------------------------------------------------------------------------------------------------------
+
+STANDING_FIELDS = (
+    "pk",
+    "application_id",
+    "kind",
+    "group_key",
+    "total",
+    "completeness",
+    "governance",
+    "ranked",
+    "pending",
+    "needs_reviewer",
+    "rank",
+    "position",
+    "tie_break",
+    "application__status",
+    "application__municipality__name_th",
+)
+
+
+@dataclass(slots=True)
+class _Other:
+    """A current row of an affected group that this run does not replace (another application's)."""
+
+    pk: int
+    entry: Entry
+    in_standing: bool
+    place: tuple[int | None, int | None, str]
+
+
+def _others(cycle: AwardCycle, groups: set[tuple[str, str]], replaced: set[int]) -> dict[tuple[str, str], list[_Other]]:
+    """Current rows of the affected (kind, group) pairs whose application this run does not score (one query)."""
+    found: dict[tuple[str, str], list[_Other]] = defaultdict(list)
+    if not groups:
+        return found
+    rows = (
+        ApplicationScore.objects.filter(cycle=cycle, is_current=True, group_key__in={group for _kind, group in groups})
+        .exclude(application_id__in=replaced)
+        .values_list(*STANDING_FIELDS)
+    )
+    for row in rows:
+        pk, application, kind, group, total, completeness, governance, ranked, pending, needs = row[:10]
+        rank, position, tie, status, name = row[10:]
+        if (kind, group) not in groups:
+            continue
+        entry = Entry(
+            key=application,
+            total=total,
+            completeness=completeness,
+            governance=governance,
+            eligible=ranked and pending == 0 and needs == 0,
+            name_key=thai_sort_key(name),
+        )
+        found[(kind, group)].append(_Other(pk, entry, status in SCORED_STATUSES, (rank, position, tie)))
+    return found
+
+
+def _rank(
+    run: ScoreRun, rows: list[_Row], groups: set[tuple[str, str]], others: dict[tuple[str, str], list[_Other]]
+) -> tuple[list[tuple[int, int | None, int | None, str]], list[Standing]]:
+    """Place every row of the affected groups: set the places of this run's rows, and return the changed places of
+    the other rows (pk, rank, position, tie-break) and the groups' Standing records."""
+    tie_breaks = run.cycle.tie_breaks
+    fresh: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    for row in rows:
+        if row.is_current:
+            fresh[(row.kind, row.applicant.group)].append(row)
+    changed: list[tuple[int, int | None, int | None, str]] = []
+    standings: list[Standing] = []
+    sizes = _size_classes(run.cycle)
+    for kind, group in sorted(groups):
+        mine = fresh.get((kind, group), [])
+        theirs = others.get((kind, group), [])
+        entries = [row.entry() for row in mine if row.applicant.in_standing]
+        entries += [other.entry for other in theirs if other.in_standing]
+        places: dict[Any, Place] = {place.key: place for place in rank_group(entries, tie_breaks=tie_breaks)}
+        for row in mine:
+            place = places.get(row.applicant.pk)
+            row.rank, row.position, row.tie_break = (
+                (place.rank, place.position, place.tie_break) if place else (None, None, "")
+            )
+        for other in theirs:
+            place = places.get(other.entry.key)
+            new = _place(place)
+            if new != other.place:
+                changed.append((other.pk, *new))
+        if places:
+            track, category, size = group.split("|")
+            ranked = sum(1 for place in places.values() if place.rank is not None)
+            standings.append(
+                Standing(
+                    cycle=run.cycle,
+                    kind=kind,
+                    group_key=group,
+                    track=track,
+                    category_code=category,
+                    size_class_id=sizes.get(size),
+                    run=run,
+                    ranked=ranked,
+                    unranked=len(places) - ranked,
+                )
+            )
+    return changed, standings
+
+
+def _place(place: Place | None) -> tuple[int | None, int | None, str]:
+    return (None, None, "") if place is None else (place.rank, place.position, place.tie_break)
+
+
+def _size_classes(cycle: AwardCycle) -> dict[str, int]:
+    return {str(pk): pk for pk in cycle.size_classes.values_list("pk", flat=True)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _copy_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    # Text in COPY's text format: a backslash starts an escape (JSON's own escapes included); tabs and newlines
+    # never appear raw (json.dumps escapes them, and codes and keys have none).
+    return str(value).replace("\\", "\\\\")
+
+
+def _values(run: ScoreRun, row: _Row, now: dt.datetime) -> tuple[object, ...]:
+    result = row.result
+    return (
+        run.pk,
+        row.applicant.pk,
+        run.cycle_id,
+        run.framework_id,
+        row.kind,
+        result.total,
+        result.completeness,
+        result.ranked,
+        result.tier,
+        row.governance,
+        row.areas,
+        row.indicators,
+        result.pending,
+        result.needs_reviewer,
+        row.disagreement,
+        row.applicant.group,
+        row.rank,
+        row.position,
+        row.tie_break,
+        row.is_current,
+        now,
+    )
+
+
+def _insert(run: ScoreRun, rows: list[_Row]) -> None:
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(_copy_value(value) for value in _values(run, row, now)))
+            buffer.write("\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {ApplicationScore._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN",
+                buffer,
+            )
+        return
+    objects = []
+    for row in rows:
+        values = dict(zip(COLUMNS, _values(run, row, now), strict=True))
+        values["areas"], values["indicators"] = json.loads(row.areas), json.loads(row.indicators)
+        objects.append(ApplicationScore(**values))
+    ApplicationScore.objects.bulk_create(objects, batch_size=500)
+
+
+def _move(changed: Iterable[tuple[int, int | None, int | None, str]]) -> None:
+    scores = [
+        ApplicationScore(pk=pk, rank=rank, position=position, tie_break=tie) for pk, rank, position, tie in changed
+    ]
+    ApplicationScore.objects.bulk_update(scores, ["rank", "position", "tie_break"], batch_size=500)
+
+
+def _write(run: ScoreRun, applicants: list[_Applicant], rows: list[_Row]) -> None:
+    """Make the run's rows current and re-rank the groups they touch, in one transaction."""
+    ids = [applicant.pk for applicant in applicants]
+    with transaction.atomic():
+        # One writer per cycle at a time: two runs finishing together would otherwise both mark rows current.
+        AwardCycle.objects.select_for_update().get(pk=run.cycle_id)
+        ScoreRun.objects.select_for_update().get(pk=run.pk)
+        ApplicationScore.objects.filter(run=run).delete()
+        # A run requested later (higher id) that already finished keeps its scores current: "current" follows the
+        # latest request, not the latest to finish, so a slow cycle rescore never hides a fresher amendment.
+        current = ApplicationScore.objects.filter(application_id__in=ids, is_current=True)
+        newer = set(current.filter(run_id__gt=run.pk).values_list("application_id", flat=True))
+        replaced = current.filter(run_id__lt=run.pk).exclude(application_id__in=newer)
+        groups = set(replaced.values_list("kind", "group_key"))
+        replaced.update(is_current=False)
+        for row in rows:
+            row.is_current = row.applicant.pk not in newer
+            if row.is_current:
+                groups.add((row.kind, row.applicant.group))
+        if run.scope == RunScope.CYCLE:
+            groups |= set(Standing.objects.filter(cycle_id=run.cycle_id).values_list("kind", "group_key"))
+        mine = {row.applicant.pk for row in rows if row.is_current}
+        changed, standings = _rank(run, rows, groups, _others(run.cycle, groups, mine))
+        _insert(run, rows)
+        _move(changed)
+        _replace_standings(run, groups, standings)
+        ScoreRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE, done=len(applicants), total=len(applicants), finished_at=timezone.now()
+        )
+
+
+def _replace_standings(run: ScoreRun, groups: set[tuple[str, str]], standings: list[Standing]) -> None:
+    if groups:
+        touched = reduce(or_, (Q(kind=kind, group_key=group) for kind, group in groups))
+        Standing.objects.filter(touched, cycle_id=run.cycle_id).delete()
+    Standing.objects.bulk_create(standings)
+
+
+def rank_cycle(*, run: ScoreRun) -> None:
+    """Re-rank every group of the run's cycle from the current rows as they are, without rescoring, and name `run`
+    on the groups' standings: for current scores that were written outside a run (past results brought in)."""
+    with transaction.atomic():
+        AwardCycle.objects.select_for_update().get(pk=run.cycle_id)
+        groups = set(
+            ApplicationScore.objects.filter(cycle_id=run.cycle_id, is_current=True)
+            .order_by()
+            .values_list("kind", "group_key")
+            .distinct()
+        )
+        groups |= set(Standing.objects.filter(cycle_id=run.cycle_id).values_list("kind", "group_key"))
+        changed, standings = _rank(run, [], groups, _others(run.cycle, groups, set()))
+        _move(changed)
+        _replace_standings(run, groups, standings)
+
+
+def analyze_scores() -> None:
+    """Fresh planner statistics after a bulk write (PostgreSQL servers may run without autovacuum)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {ApplicationScore._meta.db_table}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def mark_failed(run_id: int, error: str) -> None:
+    ScoreRun.objects.filter(pk=run_id).exclude(status=RunStatus.DONE).update(
+        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def execute_run(run_id: int, *, on_progress: Callable[[int, int], None] | None = None) -> ScoreRun | None:
+    """Compute and store a run's scores and the standings of the groups it touches.
+
+    Idempotent: running it again replaces its own rows with identical ones, and a failed run given again completes.
+    Reads and computes outside any transaction, reporting progress; writes everything in one transaction. A finished
+    run is returned as it is; a run started MAX_ATTEMPTS times already (its worker died each time) is marked failed
+    instead of run.
+    """
+    run = ScoreRun.objects.select_related("cycle", "framework", "application").filter(pk=run_id).first()
+    if run is None:
+        logger.warning("Score run %s vanished before it ran", run_id)
+        return None
+    if run.status == RunStatus.DONE:
+        return run
+    if run.attempts >= MAX_ATTEMPTS:
+        mark_failed(run.pk, f"Gave up after {run.attempts} attempts: the worker stopped before the run finished.")
+        run.refresh_from_db()
+        return run
+    now = timezone.now()
+    ScoreRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=run.attempts + 1, done=0, error=""
+    )
+    applicants = _applicants(run)
+    rows = _compute(run, applicants, on_progress)
+    _write(run, applicants, rows)
+    if run.scope == RunScope.CYCLE:
+        analyze_scores()
+    run.refresh_from_db()
+    return run
