@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.enums import PHASE_TRANSITIONS, CyclePhase
 from indicators.models import AwardCycle, FrameworkVersion, Indicator
-from indicators.rules import is_source
+from indicators.rules import SizeClassSpec, is_source
 from portal.forms import PortalFormMixin
 from portal.models import Municipality
 
@@ -86,8 +86,16 @@ class TiersField(forms.CharField):
 
 
 class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
+    """Validates and renders the cycle's settings; the view saves them through update_cycle_settings, never save()."""
+
     tiers = TiersField(
         label=_("Tiers"), help_text=_("One per line: minimum score | code | Thai label | English label.")
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional. Kept with the change in the cycle's settings history."),
     )
 
     class Meta:
@@ -140,6 +148,62 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
         if core is not None and governance is not None and core + governance != 1:
             raise ValidationError(_("The ESC Award weights of core areas and governance must add up to 1."))
         return cleaned
+
+
+class SizeClassForm(PortalFormMixin, forms.Form):
+    """One population band: min_population ≤ population < max_population (empty: no upper limit)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    code = forms.SlugField(label=_("Code"), max_length=20, help_text=_("e.g. small, big"))
+    name_th = forms.CharField(label=_("Name (Thai)"), max_length=100)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=100)
+    min_population = forms.IntegerField(label=_("Minimum population"), min_value=0, max_value=2_000_000_000)
+    max_population = forms.IntegerField(
+        label=_("Maximum population"),
+        min_value=1,
+        max_value=2_000_000_000,
+        required=False,
+        help_text=_("Not included. Leave empty for no upper limit."),
+    )
+    source = forms.CharField(
+        label=_("Source"), max_length=500, help_text=_("A web address (http:// or https://), or “proposed”.")
+    )
+
+    def clean_source(self) -> str:
+        source = str(self.cleaned_data["source"]).strip()
+        if not is_source(source):
+            raise ValidationError(_("Give a web address (http:// or https://), or “proposed”."))
+        return source
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        low, high = cleaned.get("min_population"), cleaned.get("max_population")
+        if low is not None and high is not None and high <= low:
+            self.add_error("max_population", _("The maximum must be above the minimum."))
+        return cleaned
+
+    def band(self) -> SizeClassSpec:
+        data = self.cleaned_data
+        return SizeClassSpec(
+            data["code"],
+            data["name_th"],
+            data["name_en"],
+            data["min_population"],
+            data["max_population"],
+            data["source"],
+        )
+
+
+SizeClassFormSet = forms.formset_factory(SizeClassForm, extra=1, can_delete=True, max_num=20, validate_max=True)
+
+
+class ChangeReasonForm(PortalFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional. Kept with the change in the cycle's settings history."),
+    )
 
 
 class PhaseForm(PortalFormMixin, forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -230,6 +231,34 @@ class CyclePhaseChange(models.Model):
         return f"{self.cycle.code}: {self.from_phase} → {self.to_phase}"
 
 
+class CycleSettingsChange(models.Model):
+    """One recorded change of a cycle's settings, size classes or framework: who, when, why, and the changed fields'
+    values before and after (JSON-safe: decimals and dates as text). A record: never edited after it is written."""
+
+    cycle = models.ForeignKey(AwardCycle, on_delete=models.CASCADE, related_name="settings_changes")
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    fields = models.JSONField(_("changed fields"))
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+    reason = models.TextField(_("reason for the change"), blank=True)
+
+    class Meta:
+        ordering = ["cycle", "-changed_at", "-pk"]
+        verbose_name = _("cycle settings change")
+        verbose_name_plural = _("cycle settings changes")
+
+    def __str__(self) -> str:
+        return f"{self.cycle.code} @ {self.changed_at:%Y-%m-%d %H:%M}: {', '.join(self.fields)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("A cycle settings change is a record and is never edited.")
+        super().save(*args, **kwargs)
+
+
 class SizeClass(models.Model):
     """Population band a candidate competes in for the cycle (small 20,000–750,000; big 750,000–1.5 M)."""
 
@@ -302,6 +331,7 @@ __all__ = [
     "Area",
     "AwardCycle",
     "CyclePhaseChange",
+    "CycleSettingsChange",
     "DeadlineExtension",
     "FrameworkVersion",
     "Indicator",

@@ -7,12 +7,17 @@ import datetime as dt
 from django.db.models import Count, Prefetch, QuerySet
 
 from indicators.enums import CyclePhase
-from indicators.models import Area, AwardCycle, DeadlineExtension, FrameworkVersion, Indicator
+from indicators.models import Area, AwardCycle, CycleSettingsChange, DeadlineExtension, FrameworkVersion, Indicator
 from portal.models import Municipality
 
 
 def cycles_for_admin() -> QuerySet[AwardCycle]:
     return AwardCycle.objects.select_related("framework").annotate(extension_count=Count("extensions"))
+
+
+def settings_history_of(cycle: AwardCycle) -> QuerySet[CycleSettingsChange]:
+    """A cycle's recorded settings changes with who made them, newest first (one query)."""
+    return cycle.settings_changes.select_related("changed_by").order_by("-changed_at", "-pk")
 
 
 def public_cycles() -> QuerySet[AwardCycle]:

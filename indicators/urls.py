@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/cycles/new/", admin.CycleCreateView.as_view(), name="cycle-create"),
     path("manage/cycles/<slug:code>/", admin.CycleDetailView.as_view(), name="cycle-detail"),
     path("manage/cycles/<slug:code>/edit/", admin.CycleUpdateView.as_view(), name="cycle-update"),
+    path("manage/cycles/<slug:code>/size-classes/", admin.SizeClassesUpdateView.as_view(), name="size-classes"),
     path("manage/cycles/<slug:code>/clone/", admin.CycleCloneView.as_view(), name="cycle-clone"),
     path("manage/cycles/<slug:code>/phase/", admin.CyclePhaseView.as_view(), name="cycle-phase"),
     path("manage/cycles/<slug:code>/extensions/", admin.ExtensionCreateView.as_view(), name="extension-create"),

@@ -26,6 +26,7 @@ from indicators.rules import (
     quotas_from_json,
     size_classes_from_json,
 )
+from indicators.services.cycle_settings import record_settings_change
 from indicators.services.frameworks import copy_framework, freeze_framework
 from indicators.signals import framework_adopted
 from portal.models import Municipality, User
@@ -211,19 +212,31 @@ def change_phase(*, cycle: AwardCycle, to_phase: str, by: User, note: str = "") 
 
 
 @transaction.atomic
-def adopt_framework(*, cycle: AwardCycle, framework: FrameworkVersion) -> AwardCycle:
+def adopt_framework(*, cycle: AwardCycle, framework: FrameworkVersion, by: User, reason: str = "") -> AwardCycle:
     """Make a cycle score with another version of its framework (same framework code).
 
-    A cycle past its draft phase freezes the adopted version at once. Scoring listens to framework_adopted
-    (sent after commit) and rescores the cycle.
+    A cycle past its draft phase freezes the adopted version at once. The change is recorded in the cycle's settings
+    history (field "framework", "code vN" before and after); adopting the version in use changes nothing. Scoring
+    listens to framework_adopted (sent after commit) and rescores the cycle.
     """
     cycle = AwardCycle.objects.select_for_update().select_related("framework").get(pk=cycle.pk)
     if framework.code != cycle.framework.code:
         raise ValidationError(_("Only a version of the cycle's own framework can be adopted."), code="other_code")
+    if framework.pk == cycle.framework_id:
+        return cycle
+    before = str(cycle.framework)
     cycle.framework = framework
     cycle.save(update_fields=["framework", "updated_at"])
     if cycle.phase != CyclePhase.DRAFT:
         freeze_framework(framework)
+    record_settings_change(
+        cycle=cycle,
+        fields=["framework"],
+        before={"framework": before},
+        after={"framework": str(framework)},
+        by=by,
+        reason=reason,
+    )
     transaction.on_commit(
         partial(framework_adopted.send, sender=AwardCycle, cycle_id=cycle.pk, framework_id=framework.pk)
     )

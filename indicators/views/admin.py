@@ -12,29 +12,35 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, UpdateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
 
 from indicators.enums import PHASE_TRANSITIONS, CyclePhase
 from indicators.forms import (
+    ChangeReasonForm,
     CycleCloneForm,
     CycleCreateForm,
     CycleSettingsForm,
     ExtensionForm,
     IndicatorRuleForm,
     PhaseForm,
+    SizeClassFormSet,
 )
 from indicators.models import AwardCycle, FrameworkVersion, Indicator
 from indicators.permissions import can_manage_cycles
+from indicators.presenters import settings_history
 from indicators.rules import UNITS, describe_rule
-from indicators.selectors import cycles_for_admin, framework_areas
+from indicators.selectors import cycles_for_admin, framework_areas, settings_history_of
 from indicators.services import (
+    SizeClassEdit,
     adopt_framework,
     change_phase,
     clone_cycle,
     copy_framework,
     create_cycle,
     grant_extension,
+    update_cycle_settings,
     update_indicator,
+    update_size_classes,
 )
 from portal.http import AuthenticatedHttpRequest
 from portal.models import Municipality
@@ -101,6 +107,7 @@ class CycleDetailView(CycleMixin, DetailView):
             extensions=cycle.extensions.select_related("municipality__province", "granted_by"),
             size_classes=cycle.size_classes.all(),
             phase_changes=cycle.phase_changes.select_related("changed_by"),
+            settings_history=settings_history(settings_history_of(cycle), language=_language(self.request)),
             other_versions=FrameworkVersion.objects.filter(code=cycle.framework.code).exclude(pk=cycle.framework_id),
             municipalities=Municipality.objects.select_related("province").only(
                 "code", "full_name_th", "province__name_th"
@@ -117,9 +124,52 @@ class CycleUpdateView(CycleMixin, UpdateView):
         return self.cycle
 
     def form_valid(self, form: CycleSettingsForm) -> HttpResponse:
-        form.save()
+        # The form validates; the service saves, records the change and tells the apps that derive from it.
+        changes = {field: form.cleaned_data[field] for field in CycleSettingsForm.Meta.fields}
+        try:
+            update_cycle_settings(
+                cycle=self.cycle, changes=changes, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Cycle settings saved."))
         return redirect("indicators:cycle-detail", code=self.cycle.code)
+
+
+class SizeClassesUpdateView(CycleMixin, TemplateView):
+    """The cycle's population bands as rows to change, add or delete; saved through update_size_classes."""
+
+    template_name = "indicators/admin/size_classes_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if "formset" not in context:  # a first visit: the bands as they are
+            rows = self.cycle.size_classes.values(
+                "id", "code", "name_th", "name_en", "min_population", "max_population", "source"
+            )
+            context.update(formset=SizeClassFormSet(initial=list(rows)), reason_form=ChangeReasonForm())
+        return context
+
+    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+        formset, reason_form = SizeClassFormSet(request.POST), ChangeReasonForm(request.POST)
+        if not (formset.is_valid() and reason_form.is_valid()):
+            return self.render_to_response(self.get_context_data(formset=formset, reason_form=reason_form))
+        # Kept rows: every existing band not marked for deletion, and every new row filled in (the blank one is not).
+        bands = [
+            SizeClassEdit(pk=form.cleaned_data["id"], band=form.band())
+            for form in formset.forms
+            if (form.cleaned_data.get("id") or form.has_changed()) and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            update_size_classes(
+                cycle=self.cycle, bands=bands, by=request.user, reason=reason_form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            context = self.get_context_data(formset=formset, reason_form=reason_form, errors=error.messages)
+            return self.render_to_response(context)
+        messages.success(request, _("Size classes saved."))
+        return redirect("indicators:cycle-detail", code=code)
 
 
 class CycleCloneView(CycleMixin, FormView):
@@ -195,7 +245,7 @@ class FrameworkAdoptView(CycleMixin, View):
     def post(self, request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
         framework = get_object_or_404(FrameworkVersion, pk=pk)
         try:
-            adopt_framework(cycle=self.cycle, framework=framework)
+            adopt_framework(cycle=self.cycle, framework=framework, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -203,6 +253,10 @@ class FrameworkAdoptView(CycleMixin, View):
                 request, _("The cycle now uses framework version {version}.").format(version=framework.version)
             )
         return redirect("indicators:cycle-detail", code=code)
+
+
+def _language(request: AuthenticatedHttpRequest) -> str:
+    return "th" if (request.LANGUAGE_CODE or "th").startswith("th") else "en"
 
 
 def rule_summary(indicator: Indicator, language: str) -> str:
@@ -223,7 +277,7 @@ class FrameworkDetailView(AdminOnlyMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        language = "th" if (self.request.LANGUAGE_CODE or "th").startswith("th") else "en"
+        language = _language(self.request)
         areas = framework_areas(self.object)
         for area in areas:
             for indicator in area.indicators.all():

@@ -254,7 +254,7 @@ def test_adopting_a_new_version_keeps_the_old_one_and_freezes_the_new_one_in_an_
     framework_adopted.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            adopt_framework(cycle=cycle, framework=new)
+            adopt_framework(cycle=cycle, framework=new, by=cast.admin)
     finally:
         framework_adopted.disconnect(receiver)
 
