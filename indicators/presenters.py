@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from indicators.models import AwardCycle, CycleSettingsChange
 from portal.thai import format_date, format_datetime
@@ -71,7 +72,7 @@ def _value(field: str, value: Any, language: str) -> str:
     if value is None or value in ("", []):
         return _DASH
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return pgettext("setting switched", "on") if value else pgettext("setting switched", "off")
     if isinstance(value, list):
         joined = _LIST_FORMATS.get(field)
         return joined(value, language) if joined else ", ".join(str(item) for item in value)

@@ -297,9 +297,9 @@ def check_compliance(check: RuleCheck, rule: Mapping[str, Any]) -> dict[str, Any
             _check_reachable(check, step, position=position, low=Decimal(0), high=HUNDRED)
     if steps and steps[-1].strict:
         check.fail(
-            _("{code}: the last compliance band must be “min: 0”, not “above”, so that 0 % scores too").format(
-                code=check.where
-            )
+            _(
+                "{code}: the last compliance band must be “min: 0”, not “above”, so that a percentage of 0 scores too"
+            ).format(code=check.where)
         )
     elif steps and steps[-1].limit not in (None, Decimal(0)):
         check.fail(

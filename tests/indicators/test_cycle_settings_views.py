@@ -153,7 +153,7 @@ def test_the_cycle_page_shows_the_settings_history_newest_first(client, cast):
     ]
     assert [(change.label, change.before, change.after) for change in history[0].changes] == [
         ("Call opens", "—", "2 Nov 2026"),
-        ("Normalise each reviewer's rubric points (z-score)", "no", "yes"),
+        ("Normalise each reviewer's rubric points (z-score)", "off", "on"),
     ]
     assert [(change.label, change.before, change.after) for change in history[1].changes] == [
         ("Points of the top level", "4", "5")

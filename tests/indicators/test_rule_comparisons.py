@@ -248,7 +248,7 @@ def test_validate_rule_strict_limit_on_a_count_must_be_whole():
     [
         (
             [{"min": 95, "points": 4}, {"above": 0, "points": 0}],
-            "X-01: the last compliance band must be “min: 0”, not “above”, so that 0 % scores too",
+            "X-01: the last compliance band must be “min: 0”, not “above”, so that a percentage of 0 scores too",
         ),
         (
             [{"above": 100, "points": 4}, {"min": 0, "points": 0}],
