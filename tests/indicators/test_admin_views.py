@@ -283,3 +283,19 @@ def test_admin_rule_edit_mixing_below_and_min_is_refused_with_the_reason(client,
         "CW-07: level 2 uses “min”; this rule needs “max” or “below” on every level"
     ]
     assert Indicator.objects.get(pk=indicator.pk).rule == before
+
+
+def test_admin_rule_edit_mixing_below_and_min_is_refused_in_thai(client, cast):
+    cycle = make_cycle()
+    indicator = cycle.framework.indicators.get(code="CW-07")
+    client.force_login(cast.admin)
+    rule = "type: thresholds\ndirection: lower_better\nlevels:\n- {below: 180, points: 4}\n- {min: 0, points: 0}\n"
+
+    response = client.post(
+        reverse("indicators:indicator-update", args=[indicator.pk]),
+        {"weight": "1", "min_value": "0", "max_value": "1000", "rule": rule},
+    )
+
+    assert response.context["form"].non_field_errors() == [
+        "CW-07: ระดับที่ 2 ใช้ “min” แต่เกณฑ์นี้ต้องใช้ “max” หรือ “below” ในทุกระดับ"
+    ]

@@ -94,10 +94,9 @@ def test_the_settings_page_asks_for_an_optional_reason_and_the_quota_source(clie
     assert form["quota_source"].value() == cycle.quota_source
 
 
-def test_a_quota_source_that_is_not_a_web_address_is_refused(client, cast):
+def test_a_quota_source_that_is_not_a_web_address_is_refused_in_thai(client, cast):
     cycle = make_cycle()
     client.force_login(cast.admin)
-    in_english(client)
 
     response = client.post(
         reverse("indicators:cycle-update", args=[cycle.code]),
@@ -106,7 +105,7 @@ def test_a_quota_source_that_is_not_a_web_address_is_refused(client, cast):
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "quota_source": ["Give a web address (http:// or https://), or “proposed”."]
+        "quota_source": ["โปรดระบุที่อยู่เว็บไซต์ (ขึ้นต้นด้วย http:// หรือ https://) หรือคำว่า “proposed”"]
     }
     assert CycleSettingsChange.objects.count() == 0
 
@@ -251,17 +250,16 @@ def test_overlapping_bands_are_refused_in_the_users_language(client, cast):
     assert cycle.size_classes.get(code="big").min_population == 750000
 
 
-def test_a_band_whose_maximum_is_not_above_its_minimum_is_refused_on_the_row(client, cast):
+def test_a_band_whose_maximum_is_not_above_its_minimum_is_refused_on_the_row_in_thai(client, cast):
     cycle = make_cycle()
     client.force_login(cast.admin)
-    in_english(client)
     rows = current_rows(cycle)
     rows[0]["max_population"] = 20000
 
     response = client.post(reverse("indicators:size-classes", args=[cycle.code]), size_class_data(rows))
 
     assert response.status_code == 200
-    assert response.context["formset"].errors[0] == {"max_population": ["The maximum must be above the minimum."]}
+    assert response.context["formset"].errors[0] == {"max_population": ["จำนวนสูงสุดต้องมากกว่าจำนวนขั้นต่ำ"]}
 
 
 def test_deleting_a_band_applications_belong_to_is_refused_with_the_reason(client, cast):
