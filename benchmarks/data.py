@@ -78,6 +78,9 @@ def bench_cycle() -> BenchCycle:
         framework=framework,
     )
     cycle.phase, cycle.submission_deadline = CyclePhase.SUBMISSION_CLOSED, timezone.now() - dt.timedelta(days=1)
+    # Past its call, a cycle's framework is frozen (opening the call freezes it), as on a real server.
+    FrameworkVersion.objects.filter(pk=framework.pk).update(frozen_at=timezone.now())
+    framework.refresh_from_db()
     cycle.save()
     cycle = AwardCycle.objects.prefetch_related("size_classes").get(pk=cycle.pk)  # size_class_for without queries
     password = secrets.token_urlsafe(16)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from applications.enums import ApplicationStatus
-from portal.enums import MunicipalityKind, Role
+from portal.enums import Role
 from portal.models import User
 from reviews.enums import DecisionOutcome, DecisionRound
 
@@ -66,56 +62,3 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *DecisionOutcome.choices])
     # Not required here: the service refuses an empty note with its own message (one rule, one place).
     note = forms.CharField(label=_("Note"), required=False, max_length=4000)
-
-
-SORT_KEYS = ("rank", "total", "verified", "completeness")
-BASIS_CHOICES = (
-    ("submitted", _("Submitted score")),
-    ("verified", _("Verified score")),
-)
-BOARD_STATUSES = (
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.UNDER_REVIEW,
-    ApplicationStatus.SHORTLISTED,
-    ApplicationStatus.NOT_SHORTLISTED,
-    ApplicationStatus.NOMINATED,
-)
-
-
-class BoardFilterForm(forms.Form):
-    """The ranking board's query: group, rank basis, filters. Unknown values are dropped, never an error page."""
-
-    group = forms.ChoiceField(label=_("Track, category and size class"), required=False)
-    basis = forms.ChoiceField(label=_("Rank by"), choices=BASIS_CHOICES, required=False)
-    province = forms.TypedChoiceField(label=_("Province"), coerce=int, required=False)
-    kind = forms.ChoiceField(
-        label=_("Municipality type"), choices=[("", _("All")), *MunicipalityKind.choices], required=False
-    )
-    tier = forms.ChoiceField(label=_("Tier"), required=False)
-    status = forms.ChoiceField(
-        label=pgettext_lazy("application status", "Status"),
-        choices=[("", _("All")), *[(status.value, status.label) for status in BOARD_STATUSES]],
-        required=False,
-    )
-    disagreement = forms.BooleanField(label=_("Reviewers disagree"), required=False)
-
-    def __init__(
-        self,
-        *args: Any,
-        groups: list[tuple[str, str]],
-        provinces: list[tuple[int, str]],
-        tiers: list[tuple[str, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["group"].choices = groups
-        self.fields["province"].choices = [("", _("All")), *provinces]
-        self.fields["tier"].choices = [("", _("All")), *tiers]
-        for name, field in self.fields.items():
-            css = "form-check-input" if name == "disagreement" else "form-select"
-            field.widget.attrs["class"] = css
-
-    def value(self, name: str) -> Any:
-        """The cleaned value; None when the query gave something unknown (the filter is then off)."""
-        self.is_valid()
-        return self.cleaned_data.get(name)

@@ -315,14 +315,18 @@ def _memoised(
 
 
 def _area_score(scores: Iterable[IndicatorScore], max_points: int) -> tuple[Decimal, int, int]:
-    scored = [item for item in scores if item.points is not None]
+    """Area score over the scored indicators; answered and applicable counts for completeness, where an indicator
+    waiting for reviewers counts as answered (it has its value; only its verdict is missing)."""
+    items = list(scores)
+    scored = [item for item in items if item.points is not None]
+    waiting = sum(1 for item in items if item.pending)
     weights = sum((item.weight for item in scored), ZERO)
     if weights == 0:
-        return ZERO, 0, 0
+        return ZERO, waiting, waiting
     earned = sum((item.weight * item.points for item in scored), ZERO)  # type: ignore[operator]
     score = (HUNDRED * earned / (Decimal(max_points) * weights)).quantize(CENT, rounding=ROUND_HALF_UP)
     answered = sum(1 for item in scored if not item.missing)
-    return score, answered, len(scored)
+    return score, answered + waiting, len(scored) + waiting
 
 
 def applicable_areas(framework: Framework, *, track: str, category: str | None) -> tuple[AreaRule, ...]:

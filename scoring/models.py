@@ -108,6 +108,11 @@ class ApplicationScore(models.Model):
     pending = models.PositiveSmallIntegerField(default=0)
     needs_reviewer = models.PositiveSmallIntegerField(default=0)
     disagreement = models.BooleanField(default=False)
+    # The other kind's figures from the same run (both kinds of an application are always written together), so a
+    # page of the standing shows the submitted and the verified score side by side without a second lookup.
+    other_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    other_pending = models.PositiveSmallIntegerField(default=0)
+    other_needs_reviewer = models.PositiveSmallIntegerField(default=0)
     # Standing: the group (track × category × size class) the application competed in, its rank among the eligible
     # rows (equal keys share it), its place in the group's order (ranked rows first), and what broke a tie on total.
     group_key = models.CharField(max_length=40)
@@ -157,6 +162,8 @@ class Standing(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
     ranked = models.PositiveIntegerField(default=0)
     unranked = models.PositiveIntegerField(default=0)
+    # [[id, Thai name, English name], ...] of the group's provinces, in Thai dictionary order: the board's filter.
+    provinces = models.JSONField(default=list)
 
     class Meta:
         ordering = ["cycle", "kind", "group_key"]

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applications.models import Application
@@ -61,6 +62,9 @@ COLUMNS = (
     "pending",
     "needs_reviewer",
     "disagreement",
+    "other_total",
+    "other_pending",
+    "other_needs_reviewer",
     "group_key",
     "rank",
     "position",
@@ -68,6 +72,15 @@ COLUMNS = (
     "is_current",
     "computed_at",
 )
+
+
+class Province(NamedTuple):
+    pk: int
+    name_th: str
+    name_en: str
+
+
+PROVINCE_FIELDS = ("province_id", "province__name_th", "province__name_en")
 
 
 @dataclass(slots=True)
@@ -78,6 +91,7 @@ class _Applicant:
     group: str
     in_standing: bool  # submitted and not reopened: it competes in its group
     name_key: str
+    province: Province
 
 
 @dataclass(slots=True)
@@ -91,6 +105,7 @@ class _Row:
     indicators: str  # JSON text
     governance: Decimal | None
     disagreement: bool
+    other: engine.ScoreResult | None = None  # the same application's other kind, from this run
     is_current: bool = True
     rank: int | None = None
     position: int | None = None
@@ -166,9 +181,16 @@ def _applicants(run: ScoreRun) -> list[_Applicant]:
             group=group_key(track, category, size_id),
             in_standing=status in SCORED_STATUSES,
             name_key=thai_sort_key(name),
+            province=Province(*province),
         )
-        for pk, track, category, size_id, status, name in applications.order_by("pk").values_list(
-            "pk", "track", "category_code", "size_class_id", "status", "municipality__name_th"
+        for pk, track, category, size_id, status, name, *province in applications.order_by("pk").values_list(
+            "pk",
+            "track",
+            "category_code",
+            "size_class_id",
+            "status",
+            "municipality__name_th",
+            *(f"municipality__{name}" for name in PROVINCE_FIELDS),
         )
     ]
 
@@ -202,6 +224,7 @@ def _compute(run: ScoreRun, applicants: list[_Applicant], on_progress: Callable[
                     disagreement=disagreement.get(applicant.pk, False),
                 )
             )
+        rows[-2].other, rows[-1].other = rows[-1].result, rows[-2].result
         if index % PROGRESS_EVERY == 0 or index == len(applicants):
             ScoreRun.objects.filter(pk=run.pk).update(done=index, total=len(applicants), heartbeat_at=timezone.now())
             if on_progress is not None:
@@ -229,6 +252,7 @@ STANDING_FIELDS = (
     "tie_break",
     "application__status",
     "application__municipality__name_th",
+    *(f"application__municipality__{name}" for name in PROVINCE_FIELDS),
 )
 
 
@@ -240,6 +264,7 @@ class _Other:
     entry: Entry
     in_standing: bool
     place: tuple[int | None, int | None, str]
+    province: Province
 
 
 def _others(cycle: AwardCycle, groups: set[tuple[str, str]], replaced: set[int]) -> dict[tuple[str, str], list[_Other]]:
@@ -254,7 +279,8 @@ def _others(cycle: AwardCycle, groups: set[tuple[str, str]], replaced: set[int])
     )
     for row in rows:
         pk, application, kind, group, total, completeness, governance, ranked, pending, needs = row[:10]
-        rank, position, tie, status, name = row[10:]
+        rank, position, tie, status, name = row[10:15]
+        province = Province(*row[15:])
         if (kind, group) not in groups:
             continue
         entry = Entry(
@@ -265,7 +291,7 @@ def _others(cycle: AwardCycle, groups: set[tuple[str, str]], replaced: set[int])
             eligible=ranked and pending == 0 and needs == 0,
             name_key=thai_sort_key(name),
         )
-        found[(kind, group)].append(_Other(pk, entry, status in SCORED_STATUSES, (rank, position, tie)))
+        found[(kind, group)].append(_Other(pk, entry, status in SCORED_STATUSES, (rank, position, tie), province))
     return found
 
 
@@ -301,6 +327,8 @@ def _rank(
         if places:
             track, category, size = group.split("|")
             ranked = sum(1 for place in places.values() if place.rank is not None)
+            provinces = {row.applicant.province for row in mine if row.applicant.in_standing}
+            provinces |= {other.province for other in theirs if other.in_standing}
             standings.append(
                 Standing(
                     cycle=run.cycle,
@@ -312,6 +340,9 @@ def _rank(
                     run=run,
                     ranked=ranked,
                     unranked=len(places) - ranked,
+                    provinces=[
+                        list(province) for province in sorted(provinces, key=lambda item: thai_sort_key(item.name_th))
+                    ],
                 )
             )
     return changed, standings
@@ -360,6 +391,9 @@ def _values(run: ScoreRun, row: _Row, now: dt.datetime) -> tuple[object, ...]:
         result.pending,
         result.needs_reviewer,
         row.disagreement,
+        None if row.other is None else row.other.total,
+        0 if row.other is None else row.other.pending,
+        0 if row.other is None else row.other.needs_reviewer,
         row.applicant.group,
         row.rank,
         row.position,
@@ -451,6 +485,13 @@ def rank_cycle(*, run: ScoreRun) -> None:
         changed, standings = _rank(run, [], groups, _others(run.cycle, groups, set()))
         _move(changed)
         _replace_standings(run, groups, standings)
+        current = ApplicationScore.objects.filter(cycle_id=run.cycle_id, is_current=True)
+        sibling = current.filter(application_id=OuterRef("application_id")).exclude(kind=OuterRef("kind"))
+        current.update(
+            other_total=Subquery(sibling.values("total")[:1]),
+            other_pending=Coalesce(Subquery(sibling.values("pending")[:1]), 0),
+            other_needs_reviewer=Coalesce(Subquery(sibling.values("needs_reviewer")[:1]), 0),
+        )
 
 
 def analyze_scores() -> None:

@@ -30,7 +30,8 @@ from indicators.models import Area, AwardCycle, Indicator
 from indicators.rules import UNITS
 from portal.http import AuthenticatedHttpRequest
 from reviews import board
-from reviews.forms import BoardFilterForm, DecisionForm, parse_ids
+from reviews.board_html import RowWriter, select_options
+from reviews.forms import DecisionForm, parse_ids
 from reviews.permissions import can_decide, can_view_comparisons
 from reviews.selectors import decisions_of
 from reviews.services import decide
@@ -86,50 +87,47 @@ class CycleMixin:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class RankingBoardView(CycleMixin, TemplateView):
+class RankingBoardView(TemplateView):
     """One group of the stored standing, on one basis, filtered, sorted and paged in SQL (reviews.board)."""
 
     template_name = "reviews/board.html"
-    allowed = staticmethod(can_view_rankings)
+    request: AuthenticatedHttpRequest
+
+    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """The predicate first (403); then the cycle's standings with the cycle (one query), or the cycle alone when
+        it has no standing yet (404 when unknown)."""
+        if not can_view_rankings(request.user):
+            raise PermissionDenied
+        self.kind = ScoreKind.VERIFIED if request.GET.get("basis") == ScoreKind.VERIFIED else ScoreKind.SUBMITTED
+        self.standings = board.standings_of(self.kind, cycle__code=kwargs["code"])
+        self.cycle = self.standings[0].cycle if self.standings else get_object_or_404(AwardCycle, code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        cycle, query, user = self.cycle, self.request.GET, self.request.user
+        cycle, query, user, kind = self.cycle, self.request.GET, self.request.user, self.kind
         language = language_of(self.request)
-        kind = ScoreKind.VERIFIED if query.get("basis") == ScoreKind.VERIFIED else ScoreKind.SUBMITTED
-        areas = {area.code: area for area in Area.objects.filter(framework_id=cycle.framework_id)}
-        groups = board.board_groups(cycle, kind, areas, language)
+        areas = {area.code: area for area in board.framework_areas(cycle)}
+        groups = board.board_groups(self.standings, areas, language)
         current = next((group for group in groups if group.key == query.get("group")), groups[0] if groups else None)
         tiers = tier_labels(cycle, language)
-        visible = board.visible_scope(user, applications_visible_to(user))
-        provinces = (
-            board.board_provinces(cycle, kind, current.key, visible=visible, language=language) if current else []
-        )
-        form = BoardFilterForm(
-            query,
-            groups=[(group.key, group.label) for group in groups],
-            provinces=provinces,
-            tiers=list(tiers.items()),
-        )
-        filters = board.Filters(
-            province=form.value("province") or None,
-            municipality_kind=form.value("kind") or "",
-            tier=form.value("tier") or "",
-            status=form.value("status") or "",
-            disagreement=bool(form.value("disagreement")),
-        )
+        provinces = board.board_provinces(current.standing, language) if current else []
+        filters = board.Filters.parse(query, provinces=provinces, tiers=tiers)
+        choices = filters.choices(groups=groups, current=current, kind=kind, provinces=provinces, tiers=tiers)
         area_columns = board.area_columns(areas, current.standing if current else None)
         sort = self.sort_key(query.get("sort", ""), area_columns)
+        can_decide_here = can_decide(user)
         context.update(
             cycle=cycle,
             groups=groups,
             current=current,
             kind=kind,
-            form=form,
+            options={name: select_options(options, chosen) for name, (options, chosen) in choices.items()},
+            disagreement_only=filters.disagreement,
             sort=sort,
             tiers=tiers,
             minimum=cycle.completeness_minimum,
-            can_decide=can_decide(user),
+            can_decide=can_decide_here,
             decision_form=DecisionForm(),
             board_url=self.request.get_full_path(),
             compare_url=reverse("reviews:compare", kwargs={"code": cycle.code}),
@@ -139,26 +137,31 @@ class RankingBoardView(CycleMixin, TemplateView):
         )
         if current is None:
             return context
+        visible = board.visible_scope(user, applications_visible_to(user))
         rows = board.group_rows(cycle, kind, current.key, visible=visible, filters=filters)
-        ranked_count, unranked_count = board.row_counts(rows)
-        shown = board.with_other_basis(rows, kind)
+        ranked_count, unranked_count = board.row_counts(
+            rows, current.standing, everything=visible is None and not filters
+        )
         codes = [area.code for area in area_columns]
         page = board.paginate(
-            board.sorted_rows(shown.filter(rank__isnull=False), sort, kind), query.get("page"), count=ranked_count
+            board.sorted_rows(rows.filter(rank__isnull=False), sort, kind), query.get("page"), count=ranked_count
         )
         unranked_page = board.paginate(
-            shown.filter(rank__isnull=True).order_by("position"), query.get("upage"), count=unranked_count
+            rows.filter(rank__isnull=True).order_by("position"), query.get("upage"), count=unranked_count
         )
+        ranked_rows = board.present(page, kind, codes)
+        writer = RowWriter(kind=kind, tiers=tiers, form_id="decide-form" if can_decide_here else "compare-form")
         context.update(
+            note=board.run_note(current.standing),
             page_obj=page,
-            rows=board.present(page, codes),
+            rows=ranked_rows,
+            row_html=writer.rows(ranked_rows),
             unranked_page=unranked_page,
-            unranked=board.present(unranked_page, codes),
-            total_ranked=page.paginator.count,
-            total_unranked=unranked_page.paginator.count,
+            unranked=board.present(unranked_page, kind, codes),
+            total_ranked=ranked_count,
+            total_unranked=unranked_count,
             page_links=self.page_links(query, page, "page"),
             unranked_links=self.page_links(query, unranked_page, "upage"),
-            note=board.run_note(cycle, current.standing),
         )
         return context
 

@@ -10,6 +10,7 @@ from scoring.engine import (
     AWAITING_REVIEW,
     NEEDS_REVIEWER,
     AreaRule,
+    AreaScore,
     Framework,
     IndicatorRule,
     Settings,
@@ -64,7 +65,9 @@ def test_pending_indicators_are_counted_and_left_out_of_the_area_score():
     )
 
     assert (result.total, result.pending, result.needs_reviewer, result.is_final) == (D("100.00"), 1, 0, False)
-    assert result.area("GOV").applicable == 0
+    # GOV has only the waiting indicator: no area score, but it counts as answered for completeness.
+    assert result.area("GOV") == AreaScore("GOV", D(0), 1, 1)
+    assert result.completeness == D(1)
 
 
 def test_abstained_indicators_are_counted_apart_from_awaiting_ones():

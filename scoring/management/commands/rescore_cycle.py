@@ -10,15 +10,18 @@ PING_SECONDS = 2.0
 
 
 def worker_answers() -> bool:
-    """Whether a Celery worker answers on the broker (never true in the embedded mode, where tasks run in-process)."""
+    """Whether a Celery worker that consumes the portal's queue answers on the broker (never in the embedded mode,
+    where tasks run in-process). Workers of other queues on the same broker do not count."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return False
     from portal.celery import app  # noqa: PLC0415 -- only the queued path needs the broker
 
     try:
-        return bool(app.control.ping(timeout=PING_SECONDS))
+        queues = app.control.inspect(timeout=PING_SECONDS).active_queues() or {}
     except OSError:
         return False
+    wanted = settings.CELERY_TASK_DEFAULT_QUEUE
+    return any(queue.get("name") == wanted for consumed in queues.values() for queue in consumed)
 
 
 class Command(BaseCommand):
