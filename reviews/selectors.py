@@ -134,8 +134,12 @@ def site_visits_of(application: Application) -> QuerySet[SiteVisit]:
 def applications_with_reviews(cycle: AwardCycle) -> set[int]:
     """Applications of the cycle that reviewers have verified, corrected, queried or scored, or that have verified
     inputs stored (three small queries)."""
-    found = set(ValueReview.objects.filter(application__cycle=cycle).values_list("application_id", flat=True))
-    found |= set(RubricScore.objects.filter(application__cycle=cycle).values_list("application_id", flat=True))
+    found = set(
+        ValueReview.objects.filter(application__cycle=cycle).order_by().values_list("application_id", flat=True)
+    )
+    found |= set(
+        RubricScore.objects.filter(application__cycle=cycle).order_by().values_list("application_id", flat=True)
+    )
     found |= set(VerifiedValue.objects.filter(application__cycle=cycle).values_list("application_id", flat=True))
     return found
 
@@ -149,9 +153,11 @@ def _combined_points(
     raw: list[tuple[int, str, Decimal]] = []
     abstained: set[tuple[int, str]] = set()
     scored: set[tuple[int, str]] = set()
-    for reviewer, application, code, points, abstain in RubricScore.objects.filter(
-        application__cycle=cycle
-    ).values_list("reviewer_id", "application_id", "indicator__code", "points", "abstain"):
+    for reviewer, application, code, points, abstain in (
+        RubricScore.objects.filter(application__cycle=cycle)
+        .order_by()
+        .values_list("reviewer_id", "application_id", "indicator__code", "points", "abstain")
+    ):
         if abstain:
             abstained.add((application, code))
         else:

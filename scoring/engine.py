@@ -8,9 +8,9 @@ rendered while the page is in the other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -20,9 +20,12 @@ ESC_AWARD = "esc_award"
 GOVERNANCE = "governance"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Pending:
-    """A verified-score input that reviewers have not settled: it is left out of the score, never counted as 0."""
+    """A verified-score input that reviewers have not settled: it is left out of the score, never counted as 0.
+
+    Use the two instances below; they compare and hash by identity, which keeps a whole-cycle pass fast.
+    """
 
     reason: str  # AWAITING or ABSTAINED
 
@@ -46,6 +49,8 @@ class IndicatorRule:
     rule: Mapping[str, Any]
     unit_th: str = ""
     unit_en: str = ""
+    # The rule's steps parsed once (limits, comparisons, their text): a whole-cycle pass scores thousands of values.
+    _steps: dict[str, tuple[_Limit, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,22 @@ class Framework:
     areas: tuple[AreaRule, ...]
     indicators: tuple[IndicatorRule, ...]
     settings: Settings
+    # The areas and indicators that apply to each (track, category), worked out once per framework.
+    _plans: dict[tuple[str, str | None], _Plan] = field(default_factory=dict, compare=False, repr=False)
+
+    def plan(self, track: str, category: str | None) -> _Plan:
+        """The applicable areas, the applicable indicators in the framework's order, and for each area the
+        positions of its indicators among them."""
+        found = self._plans.get((track, category))
+        if found is None:
+            areas = applicable_areas(self, track=track, category=category)
+            codes = {area.code for area in areas}
+            items = tuple(item for item in self.indicators if item.area in codes)
+            positions = tuple(
+                tuple(index for index, item in enumerate(items) if item.area == area.code) for area in areas
+            )
+            found = self._plans[(track, category)] = (areas, items, positions)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,16 +169,34 @@ def _amount(value: Decimal, unit: str) -> str:
 _COMPLEMENT = {"≥": "<", ">": "≤", "≤": ">", "<": "≥"}
 
 
+class _Limit(NamedTuple):
+    limit: Decimal
+    sign: str
+    points: Decimal
+    text_th: str  # the limit with its unit
+    text_en: str
+
+
 def _reaches(value: Decimal, limit: Decimal, sign: str) -> bool:
-    return {"≥": value >= limit, ">": value > limit, "≤": value <= limit, "<": value < limit}[sign]
+    if sign == "≥":
+        return value >= limit
+    if sign == ">":
+        return value > limit
+    if sign == "≤":
+        return value <= limit
+    return value < limit
 
 
-def _limits(steps: Sequence[Mapping[str, Any]], *, higher: bool) -> list[tuple[Decimal, str]]:
+def _limits(item: IndicatorRule, steps: Sequence[Mapping[str, Any]], *, higher: bool) -> tuple[_Limit, ...]:
     """Each step's limit and comparison, as the rule states it: "min" ≥, "above" >, "max" ≤, "below" <.
 
     The open last level of a lower-is-better rule ("max": None) takes what the level before it leaves: "> 60" after
-    "max: 60", "≥ 180" after "below: 180".
+    "max: 60", "≥ 180" after "below: 180". Parsed once per rule.
     """
+    cache_key = "higher" if higher else "lower"
+    parsed = item._steps.get(cache_key)
+    if parsed is not None:
+        return parsed
     strict_key, key, strict_sign, sign = ("above", "min", ">", "≥") if higher else ("below", "max", "<", "≤")
     limits: list[tuple[Decimal, str]] = []
     for step in steps:
@@ -168,7 +207,11 @@ def _limits(steps: Sequence[Mapping[str, Any]], *, higher: bool) -> list[tuple[D
             limits.append((before, _COMPLEMENT[before_sign]))
         else:
             limits.append((Decimal(step[key]), sign))
-    return limits
+    parsed = item._steps[cache_key] = tuple(
+        _Limit(limit, sign, Decimal(step["points"]), _amount(limit, item.unit_th), _amount(limit, item.unit_en))
+        for (limit, sign), step in zip(limits, steps, strict=True)
+    )
+    return parsed
 
 
 def _steps(item: IndicatorRule, value: Decimal, steps: Sequence[Mapping[str, Any]], *, key: str) -> _Outcome:
@@ -178,28 +221,30 @@ def _steps(item: IndicatorRule, value: Decimal, steps: Sequence[Mapping[str, Any
     better ("max", value ≤ limit, or "below", value < limit; the last max open). The explanation and the next
     level's condition print the comparison exactly as the rule states it.
     """
-    th, en = item.unit_th, item.unit_en
-    limits = _limits(steps, higher=key == "min")
-    reached = next((index for index, (limit, sign) in enumerate(limits) if _reaches(value, limit, sign)), None)
+    limits = _limits(item, steps, higher=key == "min")
+    reached = next((index for index, step in enumerate(limits) if _reaches(value, step.limit, step.sign)), None)
     if reached is None:  # below the last minimum: the value fails the last step's comparison
-        limit, sign = limits[-1][0], _COMPLEMENT[limits[-1][1]]
+        last = limits[-1]
+        sign, text_th, text_en = _COMPLEMENT[last.sign], last.text_th, last.text_en
         points, reached = ZERO, len(steps)
     else:
-        (limit, sign), points = limits[reached], Decimal(steps[reached]["points"])
-    outcome = _Outcome(
-        points, f"{_amount(value, th)} {sign} {_amount(limit, th)}", f"{_amount(value, en)} {sign} {_amount(limit, en)}"
-    )
-    better = next((index for index in reversed(range(reached)) if Decimal(steps[index]["points"]) > points), None)
+        step = limits[reached]
+        sign, text_th, text_en, points = step.sign, step.text_th, step.text_en, step.points
+    number = _number(value)
+    value_th = f"{number} {item.unit_th}".rstrip()
+    value_en = f"{number} {item.unit_en}".rstrip()
+    outcome = _Outcome(points, f"{value_th} {sign} {text_th}", f"{value_en} {sign} {text_en}")
+    better = next((index for index in reversed(range(reached)) if limits[index].points > points), None)
     if better is None:
         return outcome
-    limit, sign = limits[better]
+    step = limits[better]
     return _Outcome(
         points,
         outcome.condition_th,
         outcome.condition_en,
-        Decimal(steps[better]["points"]),
-        f"{sign} {_amount(limit, th)}",
-        f"{sign} {_amount(limit, en)}",
+        step.points,
+        f"{step.sign} {step.text_th}",
+        f"{step.sign} {step.text_en}",
     )
 
 
@@ -301,32 +346,44 @@ def score_indicator(item: IndicatorRule, value: Value, *, max_points: int = 4) -
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _memoised(
-    item: IndicatorRule, value: Value, max_points: int, memo: dict[tuple[str, Value], IndicatorScore] | None
-) -> IndicatorScore:
+_Plan = tuple[tuple[AreaRule, ...], tuple[IndicatorRule, ...], tuple[tuple[int, ...], ...]]
+Memo = dict[tuple[str, type, Value], IndicatorScore]
+
+
+def _scores(
+    items: Sequence[IndicatorRule], values: Mapping[str, Value], max_points: int, memo: Memo | None
+) -> list[IndicatorScore]:
     if memo is None:
-        return score_indicator(item, value, max_points=max_points)
-    # bool is a subclass of int: keep True and Decimal(1) apart in the key.
-    key = (item.code, (type(value).__name__, value))
-    score = memo.get(key)  # type: ignore[arg-type]
-    if score is None:
-        score = memo[key] = score_indicator(item, value, max_points=max_points)  # type: ignore[index]
-    return score
+        return [score_indicator(item, values.get(item.code), max_points=max_points) for item in items]
+    scores = []
+    for item in items:
+        value = values.get(item.code)
+        # bool is a subclass of int: keep True and Decimal(1) apart in the key.
+        key = (item.code, type(value), value)
+        score = memo.get(key)
+        if score is None:
+            score = memo[key] = score_indicator(item, value, max_points=max_points)
+        scores.append(score)
+    return scores
 
 
 def _area_score(scores: Iterable[IndicatorScore], max_points: int) -> tuple[Decimal, int, int]:
     """Area score over the scored indicators; answered and applicable counts for completeness, where an indicator
     waiting for reviewers counts as answered (it has its value; only its verdict is missing)."""
-    items = list(scores)
-    scored = [item for item in items if item.points is not None]
-    waiting = sum(1 for item in items if item.pending)
-    weights = sum((item.weight for item in scored), ZERO)
+    weights = earned = ZERO
+    scored = answered = waiting = 0
+    for item in scores:
+        if item.points is None:
+            waiting += 1 if item.pending else 0
+            continue
+        scored += 1
+        weights += item.weight
+        earned += item.weight * item.points
+        answered += 0 if item.missing else 1
     if weights == 0:
         return ZERO, waiting, waiting
-    earned = sum((item.weight * item.points for item in scored), ZERO)  # type: ignore[operator]
     score = (HUNDRED * earned / (Decimal(max_points) * weights)).quantize(CENT, rounding=ROUND_HALF_UP)
-    answered = sum(1 for item in scored if not item.missing)
-    return score, answered + waiting, len(scored) + waiting
+    return score, answered + waiting, scored + waiting
 
 
 def applicable_areas(framework: Framework, *, track: str, category: str | None) -> tuple[AreaRule, ...]:
@@ -349,7 +406,7 @@ def score_application(
     *,
     track: str,
     category: str | None = None,
-    memo: dict[tuple[str, Value], IndicatorScore] | None = None,
+    memo: Memo | None = None,
 ) -> ScoreResult:
     """Score one application. Certificate: the total is its category's area score. ESC Award: core_weight × the
     mean of the category areas + governance_weight × the governance area (the mean alone without governance).
@@ -358,18 +415,11 @@ def score_application(
     already scored: a whole-cycle pass then scores each distinct (indicator, value) pair once.
     """
     settings = framework.settings
-    areas = applicable_areas(framework, track=track, category=category)
-    codes = {area.code for area in areas}
-    indicators = tuple(
-        _memoised(item, values.get(item.code), settings.max_points, memo)
-        for item in framework.indicators
-        if item.area in codes
-    )
+    areas, items, positions = framework.plan(track, category)
+    indicators = tuple(_scores(items, values, settings.max_points, memo))
     area_scores = []
-    for area in areas:
-        score, answered, applicable = _area_score(
-            (item for item in indicators if item.area == area.code), settings.max_points
-        )
+    for area, indexes in zip(areas, positions, strict=True):
+        score, answered, applicable = _area_score((indicators[index] for index in indexes), settings.max_points)
         area_scores.append(AreaScore(area.code, score, answered, applicable))
     total = _total(areas, area_scores, settings, track=track, category=category)
     answered = sum(area.answered for area in area_scores)

@@ -93,8 +93,10 @@ class ApplicationScore(models.Model):
 
     run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="scores")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
-    cycle = models.ForeignKey(AwardCycle, on_delete=models.CASCADE, related_name="+")
-    framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
+    # No indexes of their own: scores are found by the standing index (cycle first) and by application; every
+    # index costs each whole-cycle run 5,000 entries.
+    cycle = models.ForeignKey(AwardCycle, on_delete=models.CASCADE, related_name="+", db_index=False)
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=10, choices=ScoreKind)
     total = models.DecimalField(max_digits=5, decimal_places=2)
     completeness = models.DecimalField(max_digits=4, decimal_places=3)
@@ -131,7 +133,7 @@ class ApplicationScore(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["application", "kind", "is_current"], name="applicationscore_current"),
+            # Current scores by application: the unique index applicationscore_one_current serves them.
             models.Index(
                 fields=["cycle", "kind", "group_key", "position"],
                 condition=Q(is_current=True),

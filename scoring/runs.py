@@ -129,36 +129,41 @@ class _Serialiser:
         self.fragments: dict[int, str] = {}
         self.keep: list[engine.IndicatorScore] = []  # the ids above stay valid while this holds the objects
 
-    def indicator(self, item: engine.IndicatorScore) -> str:
-        text = self.fragments.get(id(item))
-        if text is None:
-            data: dict[str, Any] = {
-                "code": item.code,
-                "area": item.area,
-                "points": None if item.points is None else str(item.points),
-                "max": item.max_points,
-                "weight": str(item.weight),
-                "missing": item.missing,
-                "th": item.explanation_th,
-                "en": item.explanation_en,
-            }
-            if item.pending:
-                data["pending"] = item.pending
-            text = self.fragments[id(item)] = json.dumps(data, ensure_ascii=False)
-            self.keep.append(item)
-        return text
+    def _add(self, item: engine.IndicatorScore) -> None:
+        data: dict[str, Any] = {
+            "code": item.code,
+            "area": item.area,
+            "points": None if item.points is None else str(item.points),
+            "max": item.max_points,
+            "weight": str(item.weight),
+            "missing": item.missing,
+            "th": item.explanation_th,
+            "en": item.explanation_en,
+        }
+        if item.pending:
+            data["pending"] = item.pending
+        self.fragments[id(item)] = json.dumps(data, ensure_ascii=False)
+        self.keep.append(item)
 
     def indicators(self, result: engine.ScoreResult) -> str:
-        return "[" + ", ".join(self.indicator(item) for item in result.indicators) + "]"
+        fragments = self.fragments
+        keys = [id(item) for item in result.indicators]
+        for key, item in zip(keys, result.indicators, strict=True):
+            if key not in fragments:
+                self._add(item)
+        return "[" + ", ".join([fragments[key] for key in keys]) + "]"
 
     @staticmethod
     def areas(result: engine.ScoreResult) -> str:
-        return json.dumps(
-            {
-                area.code: {"score": str(area.score), "answered": area.answered, "applicable": area.applicable}
+        """The same text json.dumps gives (area codes are capital letters, scores decimals, counts integers)."""
+        return (
+            "{"
+            + ", ".join(
+                f'"{area.code}": {{"score": "{area.score}", "answered": {area.answered}, '
+                f'"applicable": {area.applicable}}}'
                 for area in result.areas
-            },
-            ensure_ascii=False,
+            )
+            + "}"
         )
 
 
@@ -198,8 +203,9 @@ def _applicants(run: ScoreRun) -> list[_Applicant]:
 def _compute(run: ScoreRun, applicants: list[_Applicant], on_progress: Callable[[int, int], None] | None) -> list[_Row]:
     framework = engine_framework(run.framework, run.cycle)
     ids = [applicant.pk for applicant in applicants]
-    submitted = submitted_values(ids)
-    verified, disagreement = verified_values(ids, submitted, framework)
+    whole = run.cycle if run.scope == RunScope.CYCLE else None
+    submitted = submitted_values(ids, cycle=whole)
+    verified, disagreement = verified_values(ids, submitted, framework, cycle=whole)
     governance_area = next((area.code for area in framework.areas if area.kind == engine.GOVERNANCE), None)
     serialiser = _Serialiser()
     memo: dict[tuple[str, engine.Value], engine.IndicatorScore] = {}
@@ -274,6 +280,7 @@ def _others(cycle: AwardCycle, groups: set[tuple[str, str]], replaced: set[int])
         return found
     rows = (
         ApplicationScore.objects.filter(cycle=cycle, is_current=True, group_key__in={group for _kind, group in groups})
+        .order_by()
         .exclude(application_id__in=replaced)
         .values_list(*STANDING_FIELDS)
     )
@@ -361,16 +368,10 @@ def _size_classes(cycle: AwardCycle) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _copy_value(value: object) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    # Text in COPY's text format: a backslash starts an escape (JSON's own escapes included); tabs and newlines
-    # never appear raw (json.dumps escapes them, and codes and keys have none).
-    return str(value).replace("\\", "\\\\")
+def _copy_value(text: str) -> str:
+    """Text in COPY's text format: a backslash starts an escape (JSON's own escapes included). Tabs and newlines
+    never appear raw (json.dumps escapes them, and codes and keys have none)."""
+    return text.replace("\\", "\\\\")
 
 
 def _values(run: ScoreRun, row: _Row, now: dt.datetime) -> tuple[object, ...]:
@@ -403,14 +404,44 @@ def _values(run: ScoreRun, row: _Row, now: dt.datetime) -> tuple[object, ...]:
     )
 
 
+def _copy_line(head: str, tail: str, row: _Row) -> str:
+    """One row in COPY's text format (columns as COLUMNS); `head` and `tail` hold the columns every row shares."""
+    result, other = row.result, row.other
+    null = "\\N"
+    return "\t".join(
+        (
+            head,
+            str(row.applicant.pk),
+            tail,
+            row.kind,
+            str(result.total),
+            str(result.completeness),
+            "t" if result.ranked else "f",
+            _copy_value(result.tier),
+            null if row.governance is None else str(row.governance),
+            _copy_value(row.areas),
+            _copy_value(row.indicators),
+            str(result.pending),
+            str(result.needs_reviewer),
+            "t" if row.disagreement else "f",
+            null if other is None else str(other.total),
+            "0" if other is None else str(other.pending),
+            "0" if other is None else str(other.needs_reviewer),
+            _copy_value(row.applicant.group),
+            null if row.rank is None else str(row.rank),
+            null if row.position is None else str(row.position),
+            _copy_value(row.tie_break),
+            "t" if row.is_current else "f",
+        )
+    )
+
+
 def _insert(run: ScoreRun, rows: list[_Row]) -> None:
     now = timezone.now()
     if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(_copy_value(value) for value in _values(run, row, now)))
-            buffer.write("\n")
-        buffer.seek(0)
+        head, tail = str(run.pk), f"{run.cycle_id}\t{run.framework_id}"
+        end = f"\t{now.isoformat()}\n"
+        buffer = io.StringIO("".join(_copy_line(head, tail, row) + end for row in rows))
         with connection.cursor() as cursor:
             cursor.copy_expert(
                 f"COPY {ApplicationScore._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN",
@@ -442,7 +473,7 @@ def _write(run: ScoreRun, applicants: list[_Applicant], rows: list[_Row]) -> Non
         ApplicationScore.objects.filter(run=run).delete()
         # A run requested later (higher id) that already finished keeps its scores current: "current" follows the
         # latest request, not the latest to finish, so a slow cycle rescore never hides a fresher amendment.
-        current = ApplicationScore.objects.filter(application_id__in=ids, is_current=True)
+        current = ApplicationScore.objects.filter(application_id__in=ids, is_current=True).order_by()
         newer = set(current.filter(run_id__gt=run.pk).values_list("application_id", flat=True))
         replaced = current.filter(run_id__lt=run.pk).exclude(application_id__in=newer)
         groups = set(replaced.values_list("kind", "group_key"))
@@ -494,11 +525,16 @@ def rank_cycle(*, run: ScoreRun) -> None:
         )
 
 
+# The columns the pages filter, join and sort the scores on: statistics of the large explanation columns (areas,
+# indicators) would cost most of the ANALYZE and help no query.
+ANALYZED_COLUMNS = ("application_id", "cycle_id", "run_id", "kind", "is_current", "group_key", "rank", "position")
+
+
 def analyze_scores() -> None:
     """Fresh planner statistics after a bulk write (PostgreSQL servers may run without autovacuum)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {ApplicationScore._meta.db_table}")
+            cursor.execute(f"ANALYZE {ApplicationScore._meta.db_table} ({', '.join(ANALYZED_COLUMNS)})")
 
 
 # ---------------------------------------------------------------------------------------------------------------
