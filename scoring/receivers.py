@@ -10,7 +10,7 @@ from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.signals import application_reopened, application_submitted, application_values_changed
 from indicators.models import AwardCycle
-from indicators.signals import framework_adopted
+from indicators.signals import SCORE_SETTINGS, cycle_settings_changed, framework_adopted
 from portal.models import User
 from scoring.services import request_application_score, request_cycle_rescore
 
@@ -52,3 +52,16 @@ def rescore_cycle_on_new_framework(sender: Any, cycle_id: int, by_id: int | None
     cycle = AwardCycle.objects.filter(pk=cycle_id).first()
     if cycle is not None:
         request_cycle_rescore(cycle=cycle, reason="framework", by=_user(by_id))
+
+
+@receiver(cycle_settings_changed)
+def rescore_cycle_on_new_settings(
+    sender: Any, cycle_id: int, fields: list[str], by_id: int | None = None, **kwargs: Any
+) -> None:
+    """Tiers, weights, maximum points, tie-breaks, the completeness rule or the size classes changed: every score
+    and standing of the cycle is computed again (queued after the settings change commits)."""
+    changed = [name for name in fields if name in SCORE_SETTINGS]
+    if not changed:
+        return
+    cycle = AwardCycle.objects.get(pk=cycle_id)
+    request_cycle_rescore(cycle=cycle, reason=f"settings: {', '.join(changed)}", by=_user(by_id))

@@ -17,6 +17,9 @@ from applications.models import Application, IndicatorValue, ReviewerAssignment
 from applications.selectors import applicable_indicators
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
+from indicators.rules.specs import SizeClassSpec
+from indicators.services import update_cycle_settings, update_size_classes
+from indicators.services.cycle_settings import SizeClassEdit
 from portal.enums import Role
 from portal.models import ReviewerConflict
 from reviews.exports import ranking_sheets
@@ -310,3 +313,80 @@ def test_the_board_says_changes_are_waiting_while_a_newer_run_is_queued_or_faile
     assert (fresh.context["note"].waiting, fresh.context["note"].failed) == (False, False)
     assert (waiting.context["note"].waiting, 'data-testid="board-waiting"' in waiting.text) == (True, True)
     assert (failed.context["note"].failed, 'data-testid="board-failed"' in failed.text) == (True, True)
+
+
+# ---- settings that change scores -----------------------------------------------------------------------------------
+
+
+def test_a_tier_change_goes_through_the_service_queues_a_rescore_and_the_board_follows(
+    cast, cycle, field, django_capture_on_commit_callbacks
+):
+    tiers = [
+        {"min_score": "40", "code": "gold", "label_th": "ระดับทอง", "label_en": "Gold"},
+        {"min_score": "0", "code": "none", "label_th": "ไม่ถึงเกณฑ์", "label_en": "No tier"},
+    ]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        update_cycle_settings(cycle=cycle, changes={"tiers": tiers}, by=cast.admin, reason="มติที่ประชุม")
+
+    run = ScoreRun.objects.get(reason="settings: tiers")
+    assert (run.scope, run.created_by, run.status, len(callbacks)) == (RunScope.CYCLE, cast.admin, RunStatus.QUEUED, 1)
+    waiting = english(cast.admin).get(reverse("reviews:board", kwargs={"code": cycle.code}))
+    assert waiting.context["note"].waiting is True
+
+    execute_run(run.pk)
+
+    board = english(cast.admin).get(reverse("reviews:board", kwargs={"code": cycle.code}))
+    stored = dict(
+        ApplicationScore.objects.filter(cycle=cycle, kind=ScoreKind.SUBMITTED, is_current=True).values_list(
+            "application_id", "tier"
+        )
+    )
+    assert set(stored.values()) == {"gold", "none"}  # totals 45 and 37.5 … 25: one gold, the rest none
+    assert (board.context["note"].run_id, board.context["note"].waiting) == (run.pk, False)
+    assert board.text.count('class="tier tier-gold"') == 1
+
+
+def test_new_size_bands_move_applications_and_the_standing_regroups_them(
+    cast, cycle, field, django_capture_on_commit_callbacks
+):
+    Application.objects.filter(pk__in=[application.pk for application in field]).update(population=120_000)
+    small_band = small(cycle)
+    bands = [
+        SizeClassEdit(small_band.pk, SizeClassSpec("small", "เล็ก", "Small", 20_000, 100_000, "proposed")),
+        SizeClassEdit(None, SizeClassSpec("medium", "กลาง", "Medium", 100_000, 750_000, "proposed")),
+        *[
+            SizeClassEdit(size.pk, SizeClassSpec(size.code, size.name_th, size.name_en, 750_000, None, size.source))
+            for size in cycle.size_classes.exclude(pk=small_band.pk)
+        ],
+    ]
+
+    with django_capture_on_commit_callbacks():
+        update_size_classes(cycle=cycle, bands=bands, by=cast.admin)
+    execute_run(ScoreRun.objects.get(reason="settings: size_classes").pk)
+
+    medium = cycle.size_classes.get(code="medium")
+    assert set(Application.objects.filter(cycle=cycle).values_list("size_class_id", flat=True)) == {medium.pk}
+    assert list(Standing.objects.filter(cycle=cycle, kind=ScoreKind.SUBMITTED).values_list("group_key", "ranked")) == [
+        (f"certificate|CA|{medium.pk}", 5)
+    ]
+
+
+def test_turning_normalisation_on_refreshes_the_verified_points_of_every_reviewed_application(
+    cast, cycle, field, django_capture_on_commit_callbacks
+):
+    strict, lenient = reviewers_of(field)
+    indicator = rubric(cycle)
+    for index, application in enumerate(field):
+        RubricScore.objects.create(application=application, indicator=indicator, reviewer=strict, points=index % 3)
+        RubricScore.objects.create(application=application, indicator=indicator, reviewer=lenient, points=4)
+    execute_run(refresh_verified_values(application=field[0], by=strict, reason="test").pk)
+    before = dict(VerifiedValue.objects.filter(indicator=indicator).values_list("application_id", "points"))
+
+    with django_capture_on_commit_callbacks():
+        update_cycle_settings(cycle=cycle, changes={"normalise_reviewers": True}, by=cast.admin)
+
+    after = dict(VerifiedValue.objects.filter(indicator=indicator).values_list("application_id", "points"))
+    run = ScoreRun.objects.get(reason="settings: normalise_reviewers")
+    assert after != before
+    assert (run.scope, run.joined) == (RunScope.CYCLE, 1)  # the reviewers' refresh joined the settings' rescore
