@@ -235,8 +235,9 @@ class Server:
     """gunicorn serving portal.wsgi with 2 sync workers on 127.0.0.1 at a free port, as a process group of its own
     that is always stopped on leaving the `with` block (SIGTERM, then SIGKILL)."""
 
-    def __init__(self, *, workers: int = WORKERS) -> None:
+    def __init__(self, *, workers: int = WORKERS, environment: dict[str, str] | None = None) -> None:
         self.workers = workers
+        self.environment = environment or {}
         self.port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in __exit__
@@ -265,7 +266,7 @@ class Server:
         self.process = subprocess.Popen(  # noqa: S603 -- a fixed command line
             command,
             cwd=Path(settings.BASE_DIR),
-            env=server_environment(),
+            env={**server_environment(), **self.environment},
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

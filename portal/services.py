@@ -86,6 +86,7 @@ def load_municipalities(*, rows: Iterable[MunicipalityRow]) -> LoadReport:
     Province.objects.bulk_update(renamed, ["name_th", "name_en"])
 
     existing = {municipality.code: municipality for municipality in Municipality.objects.all()}
+    now = timezone.now()
     to_create: list[Municipality] = []
     to_update: list[Municipality] = []
     for row in rows:
@@ -100,9 +101,12 @@ def load_municipalities(*, rows: Iterable[MunicipalityRow]) -> LoadReport:
         for field, value in values.items():
             setattr(current, field, value)
         current.province = province
+        current.updated_at = now
         to_update.append(current)
     Municipality.objects.bulk_create(to_create, batch_size=500)
-    Municipality.objects.bulk_update(to_update, [*MUNICIPALITY_FIELDS, "province"], batch_size=500)
+    # updated_at too (bulk_update does not touch auto_now fields): pages that keep a municipality's name in a cache
+    # see that it changed.
+    Municipality.objects.bulk_update(to_update, [*MUNICIPALITY_FIELDS, "province", "updated_at"], batch_size=500)
     return LoadReport(
         created=len(to_create),
         updated=len(to_update),

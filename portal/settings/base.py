@@ -177,6 +177,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The ranking board's content stays in the cache this long at most; any change of what it shows replaces it at once
+# (reviews.board_cache). 0 turns the cache off.
+BOARD_CACHE_SECONDS = env.int("BOARD_CACHE_SECONDS", default=300)
+
 # CELERY: with no REDIS_URL (embedded default) tasks run in-process, eagerly, after commit like any other.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None

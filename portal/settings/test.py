@@ -32,3 +32,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The board's page cache is off by default in tests (most read the view's context); tests of the cache turn it on.
+BOARD_CACHE_SECONDS = 0

@@ -16,9 +16,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.http import Http404, HttpResponse, HttpResponseBase, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
@@ -28,8 +31,9 @@ from applications.models import IndicatorValue
 from applications.selectors import applications_visible_to
 from indicators.models import Area, AwardCycle, Indicator
 from indicators.rules import UNITS
+from portal.enums import Role
 from portal.http import AuthenticatedHttpRequest
-from reviews import board
+from reviews import board, board_cache
 from reviews.board_html import RowWriter, select_options
 from reviews.forms import DecisionForm, parse_ids
 from reviews.permissions import can_decide, can_view_comparisons
@@ -88,24 +92,51 @@ class CycleMixin:
 
 
 class RankingBoardView(TemplateView):
-    """One group of the stored standing, on one basis, filtered, sorted and paged in SQL (reviews.board)."""
+    """One group of the stored standing, on one basis, filtered, sorted and paged in SQL (reviews.board); its content
+    kept in the cache under a fingerprint of everything it shows (reviews.board_cache)."""
 
     template_name = "reviews/board.html"
     request: AuthenticatedHttpRequest
 
     def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        """The predicate first (403); then the cycle's standings with the cycle (one query), or the cycle alone when
-        it has no standing yet (404 when unknown)."""
+        """The predicate first (403); then the cached content when nothing it shows has changed (one query), else
+        the cycle's standings with the cycle (one query), or the cycle alone when it has none yet (404 if unknown)."""
         if not can_view_rankings(request.user):
             raise PermissionDenied
-        self.kind = ScoreKind.VERIFIED if request.GET.get("basis") == ScoreKind.VERIFIED else ScoreKind.SUBMITTED
-        self.standings = board.standings_of(self.kind, cycle__code=kwargs["code"])
-        self.cycle = self.standings[0].cycle if self.standings else get_object_or_404(AwardCycle, code=kwargs["code"])
+        self.cached: str | None = None
+        self.cache_key = ""
+        if board_cache.enabled():
+            row = board_cache.fingerprint(kwargs["code"], request.user)
+            if row is None:
+                raise Http404
+            self.cache_key = board_cache.key(request, request.user, row)
+            self.pending = row[board_cache.PENDING_REGISTRATIONS]
+            self.cached = board_cache.get(self.cache_key)
+        if self.cached is None:
+            self.kind = ScoreKind.VERIFIED if request.GET.get("basis") == ScoreKind.VERIFIED else ScoreKind.SUBMITTED
+            self.standings = board.standings_of(self.kind, cycle__code=kwargs["code"])
+            self.cycle = (
+                self.standings[0].cycle if self.standings else get_object_or_404(AwardCycle, code=kwargs["code"])
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        content = self.cached
+        if content is None:
+            context.update(self.board_context())
+            content = get_template("reviews/_board_content.html").render(context)
+            if self.cache_key:
+                board_cache.put(self.cache_key, content)
+        if self.cache_key and self.request.user.role == Role.ADMIN:
+            context["pending_registrations"] = self.pending  # counted with the fingerprint
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(self.request)}">'
+        context["content"] = mark_safe(content.replace(board_cache.CSRF_FIELD, csrf))  # noqa: S308 -- our own markup
+        return context
+
+    def board_context(self) -> dict[str, Any]:
         cycle, query, user, kind = self.cycle, self.request.GET, self.request.user, self.kind
+        context: dict[str, Any] = {"csrf_field": mark_safe(board_cache.CSRF_FIELD)}  # noqa: S308 -- a comment
         language = language_of(self.request)
         areas = {area.code: area for area in board.framework_areas(cycle)}
         groups = board.board_groups(self.standings, areas, language)

@@ -77,6 +77,10 @@ def with_values(cycle, municipality, seed):
 
 @pytest.fixture
 def field(cast, cycle):
+    return scored_field(cast, cycle)
+
+
+def scored_field(cast, cycle):
     """Five applications of one group, the first of them Yala's (cast.municipality_a), scored by a real run."""
     municipalities = [cast.municipality_a] + [MunicipalityFactory(name_th=name) for name in NAMES[1:]]
     # Seeds whose values give five different totals (25, 45, 37.5, 27.5, 30): no shared rank.

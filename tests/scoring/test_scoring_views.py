@@ -23,7 +23,7 @@ from scoring import engine
 from scoring.enums import RunScope, RunStatus, ScoreKind
 from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
 from scoring.selectors import engine_framework, submitted_values
-from scoring.services import execute_run, request_application_score, request_cycle_rescore
+from scoring.services import execute_run, request_application_score
 from tests.factories.indicators import make_cycle
 from tests.factories.portal import ProvinceFactory
 

@@ -1,0 +1,164 @@
+"""The ranking board's content is kept in the cache under a fingerprint of everything it shows: a second view costs
+one small query, and every change of what the board shows is seen on the very next view."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from applications.models import Application, ReviewerAssignment
+from indicators.enums import CyclePhase
+from indicators.services import update_cycle_settings
+from portal.enums import Role
+from portal.models import Municipality
+from portal.services import correct_municipality, declare_conflict
+from reviews.enums import DecisionOutcome, DecisionRound
+from reviews.services import decide
+from scoring.enums import RunStatus
+from scoring.models import ScoreRun
+from scoring.services import execute_run, request_cycle_rescore
+from tests.factories.indicators import make_cycle
+from tests.factories.portal import UserFactory
+from tests.reviews.test_one_standing import scored_field
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+CACHED = override_settings(BOARD_CACHE_SECONDS=300)
+
+
+@pytest.fixture
+def cycle(db):
+    return make_cycle(code="esc-cache", phase=CyclePhase.COMMITTEE_RANKING)
+
+
+@pytest.fixture
+def field(cast, cycle):
+    return scored_field(cast, cycle)
+
+
+def english(user):
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def board_url(cycle, **params):
+    query = "&".join(f"{name}={value}" for name, value in params.items())
+    return reverse("reviews:board", kwargs={"code": cycle.code}) + (f"?{query}" if query else "")
+
+
+def content(response):
+    """The page's main content, without the per-request CSRF token."""
+    text = response.content.decode()
+    main = text[text.index('<main id="main"') : text.index("</main>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", main)
+
+
+@CACHED
+def test_a_second_view_costs_one_small_query_and_shows_the_same(cast, cycle, field, django_assert_num_queries):
+    client = english(cast.admin)
+    first = client.get(board_url(cycle))
+
+    # Session and user (middleware), the fingerprint, the session saved (savepoint, update, release).
+    with django_assert_num_queries(6):
+        second = client.get(board_url(cycle))
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert content(second) == content(first)
+    # Built once, then read from the cache.
+    assert "rows" in first.context
+    assert "rows" not in second.context
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second.content.decode())
+    assert len(token.group(1)) == 64  # the decision form gets this request's token
+
+
+@CACHED
+def test_each_change_of_what_the_board_shows_is_seen_on_the_next_view(cast, cycle, field):
+    client = english(cast.admin)
+    seen = [content(client.get(board_url(cycle)))]
+
+    def changed() -> bool:
+        now = content(client.get(board_url(cycle)))
+        new = now != seen[-1]
+        seen.append(now)
+        return new
+
+    decide(applications=[field[1]], round=DecisionRound.SCREENING, outcome=DecisionOutcome.SHORTLISTED, note="ผ่าน",
+           by=cast.admin)  # fmt: skip
+    after_decision = changed()
+    queued = request_cycle_rescore(cycle=cycle, reason="test")
+    after_queueing = changed()
+    execute_run(queued.pk)
+    after_run = changed()
+    ScoreRun.objects.create(cycle=cycle, framework=cycle.framework, scope="cycle", reason="x", status=RunStatus.FAILED)
+    after_failure = changed()
+    update_cycle_settings(cycle=cycle, changes={"name_th": "รอบทดสอบใหม่"}, by=cast.admin)
+    after_rename = changed()
+    correct_municipality(
+        municipality=field[2].municipality, by=cast.admin, changes={"full_name_th": "เทศบาลเมืองที่แก้ชื่อ"}, reason="แก้"
+    )
+    after_correction = changed()
+    unchanged = changed()
+
+    assert (after_decision, after_queueing, after_run, after_failure) == (True, True, True, True)
+    assert (after_rename, after_correction, unchanged) == (True, True, False)
+    assert "รอบทดสอบใหม่" in seen[-1]
+    assert "เทศบาลเมืองที่แก้ชื่อ" in seen[-1]
+    assert 'data-testid="board-failed"' in seen[-1]
+
+
+@CACHED
+def test_a_reviewers_conflict_and_assignment_change_their_board_only(cast, cycle, field):
+    cycle.phase = CyclePhase.DESK_REVIEW
+    cycle.save()
+    reviewer, admin = english(cast.reviewer), english(cast.admin)
+    ReviewerAssignment.objects.create(application=field[1], reviewer=cast.reviewer, assigned_by=cast.admin)
+    before = content(reviewer.get(board_url(cycle)))
+    admin_before = content(admin.get(board_url(cycle)))
+
+    ReviewerAssignment.objects.create(application=field[2], reviewer=cast.reviewer, assigned_by=cast.admin)
+    assigned = content(reviewer.get(board_url(cycle)))
+    declare_conflict(reviewer=cast.reviewer, municipality=field[1].municipality, reason="ญาติ")
+    conflicted = content(reviewer.get(board_url(cycle)))
+
+    rows = lambda text: set(re.findall(r'data-application="(\d+)"', text))  # noqa: E731
+    assert rows(before) == {str(field[1].pk)}
+    assert rows(assigned) == {str(field[1].pk), str(field[2].pk)}
+    assert rows(conflicted) == {str(field[2].pk)}
+    assert content(admin.get(board_url(cycle))) == admin_before
+
+
+@CACHED
+def test_the_cache_keeps_languages_queries_and_viewers_apart(cast, cycle, field):
+    admin = english(cast.admin)
+    thai = Client()
+    thai.force_login(cast.admin)
+    other_reviewer = UserFactory(role=Role.REVIEWER)
+
+    english_page = content(admin.get(board_url(cycle)))
+    thai_page = content(thai.get(board_url(cycle)))
+    sorted_page = content(admin.get(board_url(cycle, sort="-completeness")))
+    reviewer_page = content(english(cast.reviewer).get(board_url(cycle)))
+    other_page = content(english(other_reviewer).get(board_url(cycle)))
+
+    assert ("Ranking board" in english_page, "Ranking board" in thai_page) == (True, False)
+    assert sorted_page != english_page
+    assert ('id="decide-form"' in english_page, 'id="decide-form"' in reviewer_page) == (True, False)
+    assert reviewer_page == other_page  # same visibility (no conflict, committee ranking), each from its own entry
+
+
+@CACHED
+def test_a_municipality_renamed_by_a_reload_of_the_reference_data_is_seen(cast, cycle, field):
+    client = english(cast.admin)
+    client.get(board_url(cycle))
+    municipality = Municipality.objects.get(pk=field[3].municipality_id)
+    municipality.full_name_th = "เทศบาลเมืองชื่อใหม่"
+    municipality.save()
+
+    assert "เทศบาลเมืองชื่อใหม่" in content(client.get(board_url(cycle)))
+    assert Application.objects.filter(municipality=municipality).exists()
