@@ -7,9 +7,12 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications.enums import ApplicationStatus
@@ -29,8 +32,9 @@ from portal.models import Municipality
 from scoring import engine
 from scoring.enums import RunScope, RunStatus, ScoreKind, VerifiedStatus
 from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
+from scoring.runs import MAX_ATTEMPTS
 from scoring.services import execute_run, mark_failed, request_application_score, request_cycle_rescore
-from scoring.tasks import run_scores_task
+from scoring.tasks import MAX_RETRIES, fail_stale_runs_task, run_scores_task
 from tests.factories.indicators import make_cycle
 from tests.factories.portal import ProvinceFactory
 
@@ -285,9 +289,7 @@ def test_execute_run_verified_score_counts_reviewer_points_corrections_and_verdi
     assert {"CA-01", "CA-02", "CA-07"}.isdisjoint(waiting)
 
 
-def test_execute_run_verified_score_flags_every_reviewer_abstaining_and_is_final_when_all_settled(
-    cast, application
-):
+def test_execute_run_verified_score_flags_every_reviewer_abstaining_and_is_final_when_all_settled(cast, application):
     framework = application.cycle.framework
     put(application, "CA-01", "85", cast.editor_a)
     settled = {"CA-01": {"status": VerifiedStatus.VERIFIED}}
@@ -663,3 +665,86 @@ def test_rescore_cycle_command_refuses_an_unknown_code(cycle):
 
     assert str(error.value) == "No cycle has the code 'esc-nope'."
     assert ScoreRun.objects.count() == 0
+
+
+# ---- runs never hang: spent retries, a worker that keeps dying, a run nobody reports on -----------------------------
+
+
+def test_a_transient_error_is_retried_and_the_last_retry_marks_the_run_failed(monkeypatch, cycle, three_submitted):
+    run = cycle_run(cycle)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(engine, "score_application", unreachable)
+
+    with pytest.raises(Retry):
+        run_scores_task.apply(kwargs={"run_id": run.pk}, retries=0)
+    retried = ScoreRun.objects.get(pk=run.pk)
+    with pytest.raises(OperationalError):
+        run_scores_task.apply(kwargs={"run_id": run.pk}, retries=MAX_RETRIES)
+
+    run.refresh_from_db()
+    # While retries remain the run waits for its retry; the last one leaves "failed" with the error, never "running".
+    assert (retried.status, retried.error) == (RunStatus.RUNNING, "")
+    assert (run.status, run.attempts) == (RunStatus.FAILED, 2)
+    assert run.error == "OperationalError after 3 retries: could not connect to server"
+    assert run.finished_at is not None
+
+
+def test_a_run_whose_worker_keeps_dying_is_given_up_as_failed(cycle, three_submitted):
+    run = cycle_run(cycle)
+    ScoreRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, attempts=MAX_ATTEMPTS)
+
+    result = execute_run(run.pk)
+
+    assert (result.status, result.attempts) == (RunStatus.FAILED, MAX_ATTEMPTS)
+    assert result.error == f"Gave up after {MAX_ATTEMPTS} attempts: the worker stopped before the run finished."
+    assert ApplicationScore.objects.filter(run=run).count() == 0
+
+
+def test_a_running_run_that_reports_nothing_for_too_long_is_marked_failed(cycle):
+    silent = a_run(cycle, status=RunStatus.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    alive = a_run(cycle, status=RunStatus.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(seconds=30))
+    queued = a_run(cycle, status=RunStatus.QUEUED)
+
+    count = fail_stale_runs_task()
+
+    statuses = dict(ScoreRun.objects.values_list("pk", "status"))
+    assert count == 1
+    assert (statuses[silent.pk], statuses[alive.pk], statuses[queued.pk]) == (
+        RunStatus.FAILED,
+        RunStatus.RUNNING,
+        RunStatus.QUEUED,
+    )
+    assert ScoreRun.objects.get(pk=silent.pk).error.startswith("The worker stopped reporting progress")
+    assert settings.CELERY_BEAT_SCHEDULE["fail-stale-score-runs"]["task"] == "scoring.fail_stale_runs"
+
+
+def test_the_runs_page_shows_a_failed_runs_error(cast, cycle):
+    failed = a_run(cycle, status=RunStatus.FAILED, error="OperationalError after 3 retries: connection refused")
+    client = Client()
+    client.force_login(cast.admin)
+
+    response = client.get(reverse("scoring:runs", args=[cycle.code]))
+
+    assert response.status_code == 200
+    assert "OperationalError after 3 retries: connection refused" in response.content.decode()
+    assert f'id="run-{failed.pk}"' in response.content.decode()
+
+
+def a_run(cycle, **fields):
+    return ScoreRun.objects.create(cycle=cycle, framework=cycle.framework, scope=RunScope.CYCLE, reason="x", **fields)
+
+
+def test_a_request_joins_the_latest_queued_run_and_counts_it(cast, cycle, application):
+    first = request_cycle_rescore(cycle=cycle, reason="first", by=cast.admin)
+
+    second = request_cycle_rescore(cycle=cycle, reason="second", by=cast.admin)
+    third = request_application_score(application=application, reason="amended")
+
+    first.refresh_from_db()
+    assert (second.pk, third.pk, first.joined) == (first.pk, first.pk, 2)
+    ScoreRun.objects.filter(pk=first.pk).update(status=RunStatus.RUNNING, attempts=1)
+    fourth = request_cycle_rescore(cycle=cycle, reason="fourth")
+    assert fourth.pk != first.pk  # a run that has started reads no later change: a new one is queued

@@ -1,5 +1,6 @@
-"""A cycle rescore whose worker is killed mid-run: the previous scores stay visible and the task, given back to the
-queue, completes the run on its second attempt.
+"""A whole-cycle rescore of 2,500 applications whose worker is killed mid-run: the previous scores and standings stay
+visible and the task, given back to the queue, completes the run on its second attempt, with no duplicate or partial
+rows.
 
 Real worker processes (`celery worker` subprocesses) on Redis, against the test database: the whole worker killed
 (redelivery after the visibility timeout), or only its pool process (the task rejected back to the queue at once).
@@ -29,16 +30,17 @@ from indicators.enums import CyclePhase
 from portal.celery import app
 from portal.models import Municipality
 from scoring.enums import RunScope, RunStatus, ScoreKind
-from scoring.models import ApplicationScore, ScoreRun
+from scoring.models import ApplicationScore, ScoreRun, Standing
 from scoring.services import PROGRESS_EVERY, execute_run, request_cycle_rescore
 from tests.factories.indicators import make_cycle
 from tests.factories.portal import ProvinceFactory, UserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-APPLICATIONS = 1500
+APPLICATIONS = 2500
 VISIBILITY_TIMEOUT = 3
 TASK_NAME = "scoring.run_scores"
+KINDS = (ScoreKind.SUBMITTED, ScoreKind.VERIFIED)
 
 
 def wait_for(predicate, *, seconds, interval=0.05):
@@ -284,6 +286,15 @@ def assert_completed_by_the_retry(cycle, run, finished, before) -> None:
         )
         == []
     )
+    # One standing per kind, from this run, placing every application exactly once.
+    standings = list(Standing.objects.filter(cycle=cycle).values_list("kind", "run_id", "ranked", "unranked"))
+    assert sorted(kind for kind, *_rest in standings) == sorted(KINDS)
+    assert all(run_id == run.pk and ranked + unranked == APPLICATIONS for _kind, run_id, ranked, unranked in standings)
+    for kind in KINDS:
+        positions = ApplicationScore.objects.filter(cycle=cycle, kind=kind, is_current=True).values_list(
+            "position", flat=True
+        )
+        assert sorted(positions) == list(range(1, APPLICATIONS + 1))
 
 
 # solo runs the task inside the worker's event loop, which then sends even an early acknowledgement only after the
