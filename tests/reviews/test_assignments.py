@@ -361,3 +361,18 @@ def test_assignments_page_query_count_is_constant(client, django_assert_num_quer
         response = client.get(reverse("reviews:assignments", kwargs={"code": cycle.code}))
 
     assert len(response.context["rows"]) == count
+
+
+def test_assigning_a_reviewer_to_a_draft_is_refused_with_a_message(client, cycle, admin, reviewers):
+    draft = submitted(cycle, status=ApplicationStatus.DRAFT)
+
+    response = english(client, admin).post(
+        reverse("reviews:assign", kwargs={"pk": draft.pk}), {"reviewer": reviewers[0].pk}
+    )
+
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        f"{draft.municipality.full_name_th} has not submitted this application yet: a draft cannot be assigned to "
+        "reviewers."
+    ]
+    assert draft.assignments.count() == 0

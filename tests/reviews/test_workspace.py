@@ -22,7 +22,7 @@ from indicators.enums import CyclePhase
 from portal.enums import Role
 from portal.models import ReviewerConflict
 from reviews.models import RubricScore, SiteVisit, SiteVisitPhoto, ValueReview
-from reviews.services import assign_reviewers, complete_review
+from reviews.services import assign_reviewers, complete_review, review_value
 from scoring.enums import ScoreKind
 from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
 from scoring.services import execute_run, request_application_score
@@ -636,3 +636,83 @@ def test_pdf_evidence_may_be_framed_by_the_review_sheet(cast, app_a):
 
     assert response.status_code == 200
     assert response.get("X-Frame-Options", "SAMEORIGIN") == "SAMEORIGIN"
+
+
+# ---- a correction is dropped only when the reviewer confirms it; only the application's own indicators ------------
+
+
+def correct(client, application, code="CA-02", value="0"):
+    return client.post(
+        url("value-review", application, code),
+        {"action": "corrected", "corrected": value, "reason": "บันทึกสถานีตรวจวัด"},
+        headers=HTMX,
+    )
+
+
+def test_verifying_a_value_the_reviewer_corrected_asks_before_dropping_the_correction(cast, app_a):
+    client = logged_in(cast.reviewer)
+    correct(client, app_a)
+
+    asked = client.post(url("value-review", app_a, "CA-02"), {"action": "verified"}, headers=HTMX)
+    kept = list(ValueReview.objects.values_list("status", "corrected_number"))
+    confirmed = client.post(
+        url("value-review", app_a, "CA-02"), {"action": "verified", "drop_correction": "yes"}, headers=HTMX
+    )
+
+    html = page(asked)
+    assert kept == [("corrected", Decimal(0))]  # nothing changed while the question was open
+    assert texts(html, "[data-testid=confirm-drop] p") == [
+        "You corrected this value. Marking it verified or asking about it drops your correction, and the verified "
+        "score uses the submitted value again. Confirm to drop the correction."
+    ]
+    assert attrs(html, "[data-testid=confirm-drop] input[name=drop_correction]", "value") == ["yes"]
+    assert confirmed.status_code == 200
+    assert list(ValueReview.objects.values_list("status", "corrected_number")) == [("verified", None)]
+    assert list(VerifiedValue.objects.values_list("indicator__code", "status", "number")) == [
+        ("CA-02", "verified", None)
+    ]
+
+
+def test_asking_about_a_corrected_value_also_asks_before_dropping_the_correction(cast, app_a):
+    client = logged_in(cast.reviewer)
+    correct(client, app_a)
+
+    asked = client.post(
+        url("value-review", app_a, "CA-02"), {"action": "queried", "question": "ขอข้อมูลรายวัน"}, headers=HTMX
+    )
+
+    assert attrs(page(asked), "[data-testid=confirm-drop] input[name=question]", "value") == ["ขอข้อมูลรายวัน"]
+    assert list(ValueReview.objects.values_list("status", flat=True)) == ["corrected"]
+    assert ClarificationRequest.objects.count() == 0
+
+
+def test_a_reviewer_cannot_judge_an_indicator_of_another_category(cast, app_a):
+    # app_a is a Clean Air certificate application: CL-01 belongs to Clean Land.
+    client = logged_in(cast.reviewer)
+
+    response = correct(client, app_a, code="CL-01", value="95")
+    scored = client.post(url("rubric-score", app_a, "CL-10"), {"points": "3"}, headers=HTMX)
+
+    assert (response.status_code, scored.status_code) == (404, 404)
+    assert ValueReview.objects.count() == 0
+    with pytest.raises(ValidationError) as error:
+        review_value(
+            application=app_a,
+            indicator=app_a.cycle.framework.indicators.get(code="CL-01"),
+            reviewer=cast.reviewer,
+            status="verified",
+        )
+    assert error.value.messages == ["CL-01 is not an indicator of this application's track and category."]
+
+
+def test_the_sheet_flags_a_rubric_indicator_every_reviewer_abstained_on(cast, app_a):
+    client = logged_in(cast.reviewer)
+
+    response = client.post(url("rubric-score", app_a, "CA-07"), {"points": "abstain"}, headers=HTMX)
+
+    html = page(response)
+    assert texts(html, "[data-testid=needs-reviewer-CA-07]") == [
+        "Every reviewer abstained: this indicator needs another reviewer. It is not scored (never counted as 0) "
+        "until one scores it."
+    ]
+    assert list(VerifiedValue.objects.values_list("indicator__code", "status")) == [("CA-07", "abstained")]
