@@ -34,7 +34,15 @@ CURRENT = (
     ("6599", "certificate", "CL", ApplicationStatus.SUBMITTED, Decimal("0.85")),
     ("6099", "certificate", "CW", ApplicationStatus.NOT_SHORTLISTED, Decimal("0.7")),
     ("4599", "certificate", "CL", ApplicationStatus.UNDER_REVIEW, Decimal("1")),
+    ("5099", "certificate", "UB", ApplicationStatus.UNDER_REVIEW, Decimal("1")),
+    ("3099", "certificate", "CE", ApplicationStatus.SUBMITTED, Decimal("1")),
+    ("9099", "certificate", "CE", ApplicationStatus.SHORTLISTED, Decimal("1")),
+    ("2199", "certificate", "CA", ApplicationStatus.UNDER_REVIEW, Decimal("1")),
 )
+# (application that ties, application it ties with, indicator the first leaves out): the first gets the second's
+# values except that indicator, which the second answers with a value worth 0 points. Equal totals, and the second
+# ranks ahead on completeness, the cycle's first tie-break (เทศบาลนครระยอง behind เทศบาลเมืองหัวหิน, Clean Air).
+TIES = (("2199", "7798", "CA-01"),)
 PREVIOUS = (("9599", "esc_award", "", ApplicationStatus.NOT_SHORTLISTED, Decimal("1")),)
 RUBRIC_NOTES = (
     "มีคำสั่งแต่งตั้งคณะทำงานและแผนปฏิบัติการประจำปี งบประมาณ 450,000 บาท",
@@ -129,6 +137,34 @@ def _create(cycle: AwardCycle, spec: tuple, admin: User) -> None:
         )
 
 
+def _tie(cycle: AwardCycle, *, twin: str, model: str, code: str) -> None:
+    """Give `twin` the values of `model` but for `code`, which `model` answers at the bottom of its range (0 points)."""
+    first = Application.objects.get(cycle=cycle, municipality__code=twin, category_code="CA")
+    second = Application.objects.get(cycle=cycle, municipality__code=model, category_code="CA")
+    indicator = Indicator.objects.get(framework_id=cycle.framework_id, code=code)
+    if not IndicatorValue.objects.filter(application=first, indicator=indicator).exists():
+        return  # tied already
+    IndicatorValue.objects.filter(application=second, indicator=indicator).update(number=indicator.min_value or 0)
+    IndicatorValue.objects.filter(application=first).delete()
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            application=first,
+            indicator_id=value.indicator_id,
+            number=value.number,
+            flag=value.flag,
+            level=value.level,
+            text=value.text,
+            period=value.period,
+            source=value.source,
+            version=1,
+        )
+        for value in second.values.exclude(indicator=indicator)
+    )
+    for application in (first, second):
+        application.receipt_sha256 = receipt_digest(application)
+        application.save(update_fields=["receipt_sha256"])
+
+
 @transaction.atomic
 def seed(stdout: TextIO) -> None:
     admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
@@ -143,4 +179,6 @@ def seed(stdout: TextIO) -> None:
             _create(previous, spec, admin)
     for spec in CURRENT:
         _create(current, spec, admin)
+    for twin, model, code in TIES:
+        _tie(current, twin=twin, model=model, code=code)
     stdout.write(f"Applications: {Application.objects.count()} (every status), Yala's 2021 values for prefill.")

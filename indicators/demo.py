@@ -1,4 +1,5 @@
-"""Demo cycles: the archived 2021 edition and a current cycle open for submissions, both on the 2021 framework."""
+"""Demo cycles: the archived 2021 edition on the 2021 framework, and a current cycle open for submissions on the
+2024 framework (five certificate categories), with reviewer normalisation on."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+
 from indicators.enums import CyclePhase
-from indicators.models import AwardCycle
+from indicators.models import AwardCycle, FrameworkVersion
 from indicators.services import create_cycle, load_framework
 
 FRAMEWORKS = Path(__file__).resolve().parent / "frameworks"
@@ -16,9 +19,21 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 CURRENT_CYCLE_CODE = "esc-2027"
 
 
+def _load(name: str, stdout: TextIO) -> FrameworkVersion | None:
+    """The shipped framework file; None (with a note) when an older demo database holds the same version with other
+    content: its demo data stays as it was (make clean starts afresh)."""
+    try:
+        return load_framework(text=(FRAMEWORKS / name).read_text(encoding="utf-8")).framework
+    except ValidationError as error:
+        stdout.write(f"Kept the framework already in this database: {' '.join(error.messages)}")
+        return None
+
+
 def seed(stdout: TextIO) -> None:
-    framework = load_framework(text=(FRAMEWORKS / "esc-2021.yaml").read_text(encoding="utf-8")).framework
-    load_framework(text=(FRAMEWORKS / "esc-2024.yaml").read_text(encoding="utf-8"))
+    framework = _load("esc-2021.yaml", stdout)
+    current_framework = _load("esc-2024.yaml", stdout)
+    if framework is None or current_framework is None:
+        return
     if not AwardCycle.objects.filter(code="esc-2021").exists():
         past = create_cycle(
             code="esc-2021",
@@ -45,7 +60,7 @@ def seed(stdout: TextIO) -> None:
             esc_award_edition=7,
             certificate_edition=6,
             reference_year=2025,
-            framework=framework,
+            framework=current_framework,
             responsible_agency_th="กรมการเปลี่ยนแปลงสภาพภูมิอากาศและสิ่งแวดล้อม (สส.)",
             responsible_agency_en="Department of Climate Change and Environment (DCCE)",
         )
@@ -57,8 +72,14 @@ def seed(stdout: TextIO) -> None:
         current.national_decision_on = dt.date(2027, 7, 31)
         current.packets_due_on = dt.date(2027, 8, 31)
         current.phase = CyclePhase.CALL_OPEN
+        # Two reviewers score the rubric indicators; one of them is stricter: their points are evened out.
+        current.normalise_reviewers = True
         current.save()
-    if framework.frozen_at is None:
-        framework.frozen_at = dt.datetime.now(tz=BANGKOK)
-        framework.save(update_fields=["frozen_at"])
-    stdout.write("Frameworks esc-2021 and esc-2024 loaded; cycles esc-2021 (archived) and esc-2027 (call open).")
+    for version in (framework, current_framework):
+        if version.frozen_at is None:
+            version.frozen_at = dt.datetime.now(tz=BANGKOK)
+            version.save(update_fields=["frozen_at"])
+    stdout.write(
+        "Frameworks esc-2021 and esc-2024 loaded; cycles esc-2021 (archived, 2021 framework) and esc-2027 (call open, "
+        "2024 framework, reviewer normalisation on)."
+    )

@@ -31,6 +31,7 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("admin@demo.esc.th", "สมศรี ผู้ดูแลระบบ", Role.ADMIN, None),
     DemoAccount("reviewer@demo.esc.th", "วิชัย ผู้ตรวจประเมิน", Role.REVIEWER, None),
+    DemoAccount("reviewer2@demo.esc.th", "อรุณี ผู้ตรวจประเมิน", Role.REVIEWER, None),
     DemoAccount("signatory@demo.esc.th", "ประเสริฐ ปลัดเทศบาล", Role.SIGNATORY, DEMO_MUNICIPALITY_CODE),
     DemoAccount("editor@demo.esc.th", "มาลี เจ้าหน้าที่สิ่งแวดล้อม", Role.EDITOR, DEMO_MUNICIPALITY_CODE),
     DemoAccount("editor.hatyai@demo.esc.th", "สุดา เจ้าหน้าที่หาดใหญ่", Role.EDITOR, OTHER_DEMO_MUNICIPALITY_CODE),
