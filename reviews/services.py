@@ -45,7 +45,8 @@ def conflicted_reviewer_ids(application: Application) -> set[int]:
 def assign_reviewers(*, application: Application, reviewers: list[User], by: User) -> list[ReviewerAssignment]:
     """Assign reviewers by hand. A draft is refused (nobody reviews an application before it is submitted); so is a
     reviewer with a declared conflict, by name."""
-    application = Application.objects.select_for_update().select_related("municipality").get(pk=application.pk)
+    # The status as stored now (locked), on the caller's instance too: an application submitted a moment ago counts.
+    application.status = Application.objects.select_for_update().values_list("status", flat=True).get(pk=application.pk)
     if application.status == ApplicationStatus.DRAFT:
         raise ValidationError(
             _("{municipality} has not submitted this application yet: a draft cannot be assigned to reviewers.").format(
