@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import partial
 
@@ -88,6 +89,12 @@ def create_cycle(
     _apply_framework_settings(cycle, framework)
     cycle.full_clean()
     cycle.save()
+    _add_size_classes(cycle, _framework_size_classes(framework))
+    return cycle
+
+
+def _add_size_classes(cycle: AwardCycle, sizes: Iterable[SizeClass | SizeClassSpec]) -> None:
+    """The cycle's size classes, copied from a framework's bands or from another cycle's size classes."""
     SizeClass.objects.bulk_create(
         SizeClass(
             cycle=cycle,
@@ -98,9 +105,8 @@ def create_cycle(
             max_population=size.max_population,
             source=size.source,
         )
-        for size in _framework_size_classes(framework)
+        for size in sizes
     )
-    return cycle
 
 
 DATE_FIELDS = (
@@ -171,18 +177,7 @@ def clone_cycle(
         cycle.submission_deadline = source.submission_deadline + shift
     cycle.full_clean()
     cycle.save()
-    SizeClass.objects.bulk_create(
-        SizeClass(
-            cycle=cycle,
-            code=size.code,
-            name_th=size.name_th,
-            name_en=size.name_en,
-            min_population=size.min_population,
-            max_population=size.max_population,
-            source=size.source,
-        )
-        for size in source.size_classes.all()
-    )
+    _add_size_classes(cycle, source.size_classes.all())
     return cycle
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, IndicatorValue, ReviewerAssignment, StatusChange
-from applications.selectors import applicable_indicators
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
 from portal.enums import MunicipalityKind, Role
@@ -198,36 +197,6 @@ def test_board_ranks_by_total_then_tie_breaks_and_lists_the_unranked_apart(clien
         "area-GOV",
         "completeness",
     ]
-
-
-def candidate_with_values(cycle, name, seed):
-    municipality = MunicipalityFactory(name_th=name, full_name_th=f"เทศบาลเมือง{name}")
-    application = Application.objects.create(
-        cycle=cycle,
-        municipality=municipality,
-        track="certificate",
-        category_code="CA",
-        size_class=small(cycle),
-        status=ApplicationStatus.SUBMITTED,
-        submitted_at=timezone.now(),
-        created_by=UserFactory(role=Role.EDITOR, municipality=municipality),
-    )
-    rows = []
-    for position, indicator in enumerate(applicable_indicators(application)):
-        share = Decimal((seed * 7 + position * 3) % 10) / 10
-        value = IndicatorValue(application=application, indicator=indicator)
-        if indicator.value_type == "rubric":
-            value.level = (seed + position) % 5
-        elif indicator.value_type == "yes_no":
-            value.flag = (seed + position) % 2 == 0
-        elif indicator.value_type == "text":
-            value.text = "ดำเนินการแล้ว"
-        else:
-            low, high = indicator.min_value or Decimal(0), indicator.max_value or Decimal(100)
-            value.number = (low + (high - low) * share).quantize(Decimal(1))
-        rows.append(value)
-    IndicatorValue.objects.bulk_create(rows)
-    return application
 
 
 def test_board_ranks_by_the_verified_score_when_asked(client, cycle, admin):
