@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 100
 # A run started this many times without finishing (its worker died each time) is given up as failed.
 MAX_ATTEMPTS = 4
-KINDS = (ScoreKind.SUBMITTED, ScoreKind.VERIFIED)
 # The columns a run writes, in COPY order (the id comes from the table's identity).
 COLUMNS = (
     "run_id",
@@ -208,7 +207,7 @@ def _compute(run: ScoreRun, applicants: list[_Applicant], on_progress: Callable[
     verified, disagreement = verified_values(ids, submitted, framework, cycle=whole)
     governance_area = next((area.code for area in framework.areas if area.kind == engine.GOVERNANCE), None)
     serialiser = _Serialiser()
-    memo: dict[tuple[str, engine.Value], engine.IndicatorScore] = {}
+    memo: engine.Memo = {}
     rows: list[_Row] = []
     for index, applicant in enumerate(applicants, start=1):
         for kind, values in (
@@ -323,9 +322,7 @@ def _rank(
         places: dict[Any, Place] = {place.key: place for place in rank_group(entries, tie_breaks=tie_breaks)}
         for row in mine:
             place = places.get(row.applicant.pk)
-            row.rank, row.position, row.tie_break = (
-                (place.rank, place.position, place.tie_break) if place else (None, None, "")
-            )
+            row.rank, row.position, row.tie_break = _place(place)
         for other in theirs:
             place = places.get(other.entry.key)
             new = _place(place)
