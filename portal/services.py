@@ -31,6 +31,7 @@ from portal.models import (
     User,
 )
 from portal.municipality_data import MunicipalityRow
+from portal.statistics import analyze
 from portal.uploads import PDF, sanitise_filename, sha256_of, sniff_type
 
 MUNICIPALITY_FIELDS = (
@@ -107,6 +108,9 @@ def load_municipalities(*, rows: Iterable[MunicipalityRow]) -> LoadReport:
     # updated_at too (bulk_update does not touch auto_now fields): pages that keep a municipality's name in a cache
     # see that it changed.
     Municipality.objects.bulk_update(to_update, [*MUNICIPALITY_FIELDS, "province", "updated_at"], batch_size=500)
+    if to_create or to_update or new_provinces:
+        analyze(Province)
+        analyze(Municipality)
     return LoadReport(
         created=len(to_create),
         updated=len(to_update),

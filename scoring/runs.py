@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from indicators.models import AwardCycle
+from portal.statistics import analyze
 from portal.thai import thai_sort_key
 from scoring import engine
 from scoring.enums import RunScope, RunStatus, ScoreKind
@@ -528,10 +529,8 @@ ANALYZED_COLUMNS = ("application_id", "cycle_id", "run_id", "kind", "is_current"
 
 
 def analyze_scores() -> None:
-    """Fresh planner statistics after a bulk write (PostgreSQL servers may run without autovacuum)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {ApplicationScore._meta.db_table} ({', '.join(ANALYZED_COLUMNS)})")
+    """Fresh planner statistics after a whole-cycle run (PostgreSQL servers may run without autovacuum)."""
+    analyze(ApplicationScore, columns=ANALYZED_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------------------------

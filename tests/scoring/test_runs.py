@@ -32,7 +32,7 @@ from portal.models import Municipality
 from scoring import engine
 from scoring.enums import RunScope, RunStatus, ScoreKind, VerifiedStatus
 from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
-from scoring.runs import MAX_ATTEMPTS
+from scoring.runs import ANALYZED_COLUMNS, MAX_ATTEMPTS
 from scoring.services import execute_run, mark_failed, request_application_score, request_cycle_rescore
 from scoring.tasks import MAX_RETRIES, fail_stale_runs_task, run_scores_task
 from tests.factories.indicators import make_cycle
@@ -748,3 +748,18 @@ def test_a_request_joins_the_latest_queued_run_and_counts_it(cast, cycle, applic
     ScoreRun.objects.filter(pk=first.pk).update(status=RunStatus.RUNNING, attempts=1)
     fourth = request_cycle_rescore(cycle=cycle, reason="fourth")
     assert fourth.pk != first.pk  # a run that has started reads no later change: a new one is queued
+
+
+def analysed_columns(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname FROM pg_stats WHERE tablename = %s", [table])
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_a_whole_cycle_run_leaves_planner_statistics_of_the_columns_pages_query(cycle, three_submitted):
+    execute_run(cycle_run(cycle).pk)
+
+    columns = analysed_columns("scoring_applicationscore")
+
+    assert set(ANALYZED_COLUMNS) <= columns
+    assert {"areas", "indicators"}.isdisjoint(columns)  # the large explanation columns are never sampled
