@@ -750,16 +750,16 @@ def test_a_request_joins_the_latest_queued_run_and_counts_it(cast, cycle, applic
     assert fourth.pk != first.pk  # a run that has started reads no later change: a new one is queued
 
 
-def analysed_columns(table):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT attname FROM pg_stats WHERE tablename = %s", [table])
-        return {name for (name,) in cursor.fetchall()}
-
-
 def test_a_whole_cycle_run_leaves_planner_statistics_of_the_columns_pages_query(cycle, three_submitted):
     execute_run(cycle_run(cycle).pk)
 
-    columns = analysed_columns("scoring_applicationscore")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, most_common_vals::text FROM pg_stats WHERE tablename = 'scoring_applicationscore'"
+        )
+        statistics = dict(cursor.fetchall())
+    group = ApplicationScore.objects.filter(run__cycle=cycle).values_list("group_key", flat=True).first()
 
-    assert set(ANALYZED_COLUMNS) <= columns
-    assert {"areas", "indicators"}.isdisjoint(columns)  # the large explanation columns are never sampled
+    # Statistics of this run's rows (its group key is new), for the columns the pages filter and sort on.
+    assert set(ANALYZED_COLUMNS) <= set(statistics)
+    assert group in statistics["group_key"]
