@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.enums import ApplicationStatus, ClarificationStatus
 from applications.models import Application, ClarificationRequest, Evidence, IndicatorValue, ReviewerAssignment
@@ -695,14 +695,14 @@ def test_a_reviewer_cannot_judge_an_indicator_of_another_category(cast, app_a):
 
     assert (response.status_code, scored.status_code) == (404, 404)
     assert ValueReview.objects.count() == 0
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("th"):
         review_value(
             application=app_a,
             indicator=app_a.cycle.framework.indicators.get(code="CL-01"),
             reviewer=cast.reviewer,
             status="verified",
         )
-    assert error.value.messages == ["CL-01 is not an indicator of this application's track and category."]
+    assert error.value.messages == ["CL-01 ไม่ใช่ตัวชี้วัดของประเภทรางวัลและสาขาของใบสมัครนี้"]
 
 
 def test_the_sheet_flags_a_rubric_indicator_every_reviewer_abstained_on(cast, app_a):
