@@ -67,6 +67,8 @@ class Municipality(TimeStampedModel):
         ordering = ["name_th"]
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
+        # The ranking board's fingerprint reads the latest change of any municipality on every request.
+        indexes = [models.Index(fields=["updated_at"], name="municipality_updated_idx")]
 
     def __str__(self) -> str:
         return self.full_name_th
