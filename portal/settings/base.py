@@ -45,6 +45,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 DATABASES = {"default": env_url("DATABASE_URL", "db", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several browsers at once: readers never wait for the writer (WAL), a writer
+    # takes the write lock when its transaction begins (so two never deadlock upgrading a read lock, which SQLite
+    # answers with "database is locked" at once) and waits up to 20 s for it instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # APPS
