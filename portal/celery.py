@@ -1,11 +1,48 @@
-"""The Celery application. Settings come from Django settings under the CELERY_ namespace."""
+"""The Celery application. Settings come from Django settings under the CELERY_ namespace.
 
+Embedded default (no REDIS_URL): there is no worker, so tasks run in this process. They run eagerly, but on a
+thread of their own (TASKS_IN_THREADS), so a long job (a ZIP of packets, a whole-cycle rescore) never holds the
+request that queued it: the page answers at once and shows the job's progress, as it does with a worker.
+"""
+
+import logging
 import os
+import threading
+from typing import Any
 
-from celery import Celery
+from celery import Celery, Task
+from celery.utils import uuid
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 
-app = Celery("portal")
+logger = logging.getLogger(__name__)
+
+
+class PortalTask(Task):
+    def apply_async(self, args: Any = None, kwargs: Any = None, task_id: str | None = None, **options: Any) -> Any:
+        from django.conf import settings  # noqa: PLC0415 -- Celery loads this module before Django's settings
+
+        if not (self.app.conf.task_always_eager and getattr(settings, "TASKS_IN_THREADS", False)):
+            return super().apply_async(args, kwargs, task_id=task_id, **options)
+        task_id = task_id or uuid()
+        thread = threading.Thread(
+            target=_run_in_thread, args=(self, args, kwargs, task_id), name=f"task {self.name}", daemon=False
+        )
+        thread.start()
+        return self.AsyncResult(task_id)
+
+
+def _run_in_thread(task: Task, args: Any, kwargs: Any, task_id: str) -> None:
+    from django.db import connections  # noqa: PLC0415
+
+    try:
+        task.apply(args, kwargs, task_id=task_id, throw=True)
+    except Exception:
+        logger.exception("Task %s (%s) failed", task.name, task_id)
+    finally:
+        connections.close_all()
+
+
+app = Celery("portal", task_cls=PortalTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

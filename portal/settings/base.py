@@ -194,6 +194,8 @@ BOARD_CACHE_SECONDS = env.int("BOARD_CACHE_SECONDS", default=300)
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Eager tasks run on a thread of their own (portal.celery), so a long job never holds the request that queued it.
+TASKS_IN_THREADS = CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

@@ -20,6 +20,7 @@ CACHES = {
 }
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
+TASKS_IN_THREADS = False
 CELERY_TASK_DEFAULT_QUEUE = f"portal-test{os.environ.get('PYTEST_XDIST_WORKER', '')}"
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
