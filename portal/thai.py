@@ -87,3 +87,42 @@ def thai_sort_key(text: str) -> str:
 
 def thai_sorted(items: Iterable[str]) -> list[str]:
     return sorted(items, key=thai_sort_key)
+
+
+# Titles a Thai name may already begin with (ordinary, academic, professional, military and police ranks).
+# A name that starts with one is addressed as it is; any other gets the polite "คุณ".
+THAI_TITLES = (
+    "นาย",
+    "นาง",
+    "น.ส.",
+    "ดร.",
+    "ศ.",
+    "รศ.",
+    "ผศ.",
+    "นพ.",
+    "พญ.",
+    "ว่าที่",
+    "พล.",
+    "พ.ต.",
+    "พ.ท.",
+    "พ.อ.",
+    "ร.ต.",
+    "ร.ท.",
+    "ร.อ.",
+    "จ.ส.",
+    "ด.ต.",
+    "คุณ",
+)
+
+
+def addressed(name: str, *, language: str) -> str:
+    """How an e-mail greets `name`: in Thai "คุณ" before a name that has no title of its own ("คุณสมชาย ใจดี",
+    but "นายสมชาย ใจดี", never "คุณนายสมชาย"); in English the name as it is."""
+    name = name.strip()
+    if language != "th" or not name or name.startswith(THAI_TITLES) or not _starts_in_thai(name):
+        return name
+    return f"คุณ{name}"
+
+
+def _starts_in_thai(text: str) -> bool:
+    return "\u0e00" <= text[0] <= "\u0e7f"

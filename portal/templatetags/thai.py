@@ -1,10 +1,11 @@
-"""Template filters for Thai formatting: {{ value|be_date }}, {{ value|be_datetime }}."""
+"""Template filters for Thai formatting: {{ value|be_date }}, {{ value|be_datetime }}, {{ name|addressed }}."""
 
 import datetime as dt
 
 from django import template
 from django.utils import timezone, translation
 
+from portal import thai
 from portal.thai import format_date, format_datetime
 
 register = template.Library()
@@ -28,3 +29,9 @@ def be_datetime(value: dt.datetime | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return format_datetime(value, language=translation.get_language() or "th")
+
+
+@register.filter
+def addressed(name: str) -> str:
+    """The name as an e-mail's greeting says it, in the active language (portal.thai.addressed)."""
+    return thai.addressed(str(name or ""), language=translation.get_language() or "th")

@@ -436,6 +436,21 @@ def test_approve_registration_creates_an_active_officer_who_logs_in_with_the_cho
     assert client.session["_auth_user_id"] == str(user.pk)
     assert [message.to for message in mail.outbox] == [[OFFICER_EMAIL]]
     assert mail.outbox[0].subject == th("Your ESC Award Portal account is approved")
+    assert mail.outbox[0].body.splitlines()[0] == "เรียน คุณสมศรี ใจดี"
+
+
+@pytest.mark.parametrize(
+    ("full_name", "greeting"),
+    [("นางสมศรี ใจดี", "เรียน นางสมศรี ใจดี"), ("ดร.สมศรี ใจดี", "เรียน ดร.สมศรี ใจดี")],
+)
+def test_approval_mail_greets_a_titled_name_without_a_second_honorific(cast, on_commit, full_name, greeting):
+    registration = awaiting(cast.municipality_b, full_name=full_name)
+    mail.outbox.clear()
+
+    with on_commit():
+        approve_registration(registration=registration, by=cast.admin)
+
+    assert mail.outbox[0].body.splitlines()[0] == greeting
 
 
 def test_approve_view_lets_the_admin_approve_a_signatory_request_as_an_editor(en_client, cast, on_commit):

@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from portal.models import Municipality
-from portal.thai import format_date, thai_sorted
+from portal.thai import addressed, format_date, thai_sorted
 from tests.factories.portal import MunicipalityFactory
 
 
@@ -57,3 +57,34 @@ def test_postgresql_orders_thai_names_in_dictionary_order():
     names = list(Municipality.objects.order_by("name_th").values_list("name_th", flat=True))
 
     assert names == ["กรุงเทพมหานคร", "เชียงใหม่", "ไชยา", "ลำปาง"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("name", "language", "expected"),
+    [
+        ("สมชาย ใจดี", "th", "คุณสมชาย ใจดี"),
+        ("นายสมชาย ใจดี", "th", "นายสมชาย ใจดี"),
+        ("นางสาวสมศรี ใจดี", "th", "นางสาวสมศรี ใจดี"),
+        ("น.ส.สมศรี ใจดี", "th", "น.ส.สมศรี ใจดี"),
+        ("ผศ.ดร.สมศรี ใจดี", "th", "ผศ.ดร.สมศรี ใจดี"),
+        ("คุณสมศรี", "th", "คุณสมศรี"),
+        ("  สมชาย  ", "th", "คุณสมชาย"),
+        ("Somchai Jaidee", "th", "Somchai Jaidee"),
+        ("สมชาย ใจดี", "en", "สมชาย ใจดี"),
+        ("", "th", ""),
+    ],
+)
+def test_addressed_adds_khun_only_to_a_thai_name_without_a_title(name, language, expected):
+    assert addressed(name, language=language) == expected
+
+
+def test_addressed_filter_follows_the_active_language():
+    template = Template("{% load thai %}{{ name|addressed }}")
+
+    with translation.override("th"):
+        thai = template.render(Context({"name": "สมชาย ใจดี"}))
+    with translation.override("en"):
+        english = template.render(Context({"name": "สมชาย ใจดี"}))
+
+    assert (thai, english) == ("คุณสมชาย ใจดี", "สมชาย ใจดี")
