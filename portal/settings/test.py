@@ -7,7 +7,10 @@ from portal.settings.base import BASE_DIR, env
 
 DATABASES = {"default": env.db("TEST_DATABASE_URL", default="postgres://root@127.0.0.1:5432/esc_portal")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"]["TEST"] = {"NAME": f"test_esc_portal{os.environ.get('PYTEST_XDIST_WORKER', '')}"}
+# TEST_DATABASE_NAME lets two checkouts share one PostgreSQL (and TEST_REDIS_URL, TEST_CACHE_URL one Redis).
+DATABASES["default"]["TEST"] = {
+    "NAME": env("TEST_DATABASE_NAME", default="test_esc_portal") + os.environ.get("PYTEST_XDIST_WORKER", "")
+}
 
 # A database number and queue of their own, so a development worker on the same Redis never steals test tasks.
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
