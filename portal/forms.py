@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OFFICER_ROLE_CHOICES, Role
 from portal.models import Municipality, Province
+from portal.selectors import registration_for_login
 
 
 class PortalFormMixin:
@@ -40,7 +41,31 @@ class LoginForm(PortalFormMixin, auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": _("The e-mail address or password is not correct. Both are case-sensitive."),
         "inactive": _("This account is not active."),
+        "unverified": _(
+            "Your registration is waiting for you to confirm your e-mail address. Open the link we sent to "
+            "%(email)s; it is valid for three days."
+        ),
+        "awaiting_approval": _(
+            "Your e-mail address is confirmed and your registration is waiting for an administrator's approval. "
+            "We will e-mail you as soon as it is decided; you can sign in from then on."
+        ),
+        "rejected": _("Your registration was not approved: %(reason)s"),
     }
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # Only someone who knows the registration's password learns where it stands (no address probing).
+            email, password = self.cleaned_data.get("username") or "", self.data.get("password", "")
+            registration = registration_for_login(email, password)
+            if registration is None:
+                raise
+            raise forms.ValidationError(
+                self.error_messages[registration.status],
+                code=registration.status,
+                params={"email": registration.email, "reason": registration.decision_reason or "—"},
+            ) from None
 
 
 class PasswordResetForm(PortalFormMixin, auth_forms.PasswordResetForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import check_password
 from django.db.models import Q, QuerySet
 
 from portal.enums import MUNICIPAL_ROLES, RegistrationStatus, Role
@@ -39,6 +40,28 @@ def registrations_for_admin(status: str | None = None) -> QuerySet[OfficerRegist
     if status:
         registrations = registrations.filter(status=status)
     return registrations
+
+
+def registration_for_login(email: str, password: str) -> OfficerRegistration | None:
+    """The newest unfinished or refused registration for this address, when the password is the one it chose.
+
+    The sign-in form uses it to say why there is no account yet, without telling anyone else that it exists.
+    """
+    registration = (
+        OfficerRegistration.objects.filter(
+            email=email.strip().lower(),
+            status__in=[
+                RegistrationStatus.UNVERIFIED,
+                RegistrationStatus.AWAITING_APPROVAL,
+                RegistrationStatus.REJECTED,
+            ],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if registration is None or not password or not check_password(password, registration.password_hash):
+        return None
+    return registration
 
 
 def pending_registration_count() -> int:

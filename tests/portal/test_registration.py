@@ -1333,3 +1333,55 @@ def test_fifth_wrong_password_shows_the_lockout_page_in_thai(client, cast):
         "ป้อนรหัสผ่านผิดหลายครั้งเกินไป เพื่อความปลอดภัย ระบบได้ระงับการเข้าสู่ระบบของบัญชีผู้ใช้นี้ชั่วคราว "
         "โปรดลองใหม่อีกครั้งหลังเวลา 10:35 (ในอีกประมาณ 15 นาที)"
     ) in fifth.content.decode()
+
+
+# Signing in before the account exists ---------------------------------------------------------------------
+
+
+def test_login_with_an_unconfirmed_registration_says_to_open_the_link(en_client, cast):
+    register(cast.municipality_a)
+
+    response = log_in(en_client, OFFICER_EMAIL, OFFICER_PASSWORD)
+
+    assert response.status_code == 200
+    assert form_errors(response) == {
+        "__all__": [
+            "Your registration is waiting for you to confirm your e-mail address. Open the link we sent to "
+            f"{OFFICER_EMAIL}; it is valid for three days."
+        ]
+    }
+    assert "_auth_user_id" not in en_client.session
+
+
+def test_login_while_awaiting_approval_says_so_in_thai(client, cast):
+    awaiting(cast.municipality_a)
+
+    response = log_in(client, OFFICER_EMAIL.upper(), OFFICER_PASSWORD)
+
+    assert response.status_code == 200
+    with translation.override("th"):
+        expected = translation.gettext(
+            "Your e-mail address is confirmed and your registration is waiting for an administrator's approval. "
+            "We will e-mail you as soon as it is decided; you can sign in from then on."
+        )
+    assert "ผู้ดูแลระบบ" in expected
+    assert [str(error) for error in response.context["form"].non_field_errors()] == [expected]
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_after_rejection_gives_the_reason(en_client, cast):
+    reject_registration(registration=awaiting(cast.municipality_a), by=cast.admin, reason="Unsigned letter.")
+
+    response = log_in(en_client, OFFICER_EMAIL, OFFICER_PASSWORD)
+
+    assert form_errors(response) == {"__all__": ["Your registration was not approved: Unsigned letter."]}
+
+
+def test_login_with_a_registration_but_the_wrong_password_tells_nothing_more(en_client, cast):
+    awaiting(cast.municipality_a)
+
+    response = log_in(en_client, OFFICER_EMAIL, "not-the-chosen-password")
+
+    assert form_errors(response) == {
+        "__all__": ["The e-mail address or password is not correct. Both are case-sensitive."]
+    }
