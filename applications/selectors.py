@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, Evidence, IndicatorValue, ValueChange
-from indicators.enums import AreaKind, Track
-from indicators.models import Area, AwardCycle, Indicator, SizeClass
+from indicators.enums import AreaKind, CyclePhase, Track
+from indicators.models import Area, AwardCycle, DeadlineExtension, Indicator, SizeClass
 from portal.enums import MUNICIPAL_ROLES, Role
 from portal.models import ReviewerConflict, User
 
@@ -160,5 +162,49 @@ def peer_numbers(application: Application, indicator: Indicator) -> list[Decimal
     )
 
 
-def open_cycles_for(user: User) -> QuerySet[AwardCycle]:
-    return AwardCycle.objects.filter(phase="call_open").order_by("-reference_year")
+@dataclass(frozen=True)
+class OpenCall:
+    """An award cycle open for submissions, as one municipality meets it."""
+
+    cycle: AwardCycle
+    deadline: dt.datetime | None  # the municipality's extension when it has one, else the cycle's
+    extended: bool
+    applications: list[Application]
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return self.deadline is not None and timezone.now() > self.deadline
+
+    @property
+    def drafts(self) -> list[Application]:
+        return [application for application in self.applications if application.status == ApplicationStatus.DRAFT]
+
+
+def open_calls_for(user: User) -> list[OpenCall]:
+    """Open cycles with the officer's own deadline and applications, newest first (three queries)."""
+    if user.role not in MUNICIPAL_ROLES or user.municipality_id is None:
+        return []
+    cycles = list(
+        AwardCycle.objects.filter(phase=CyclePhase.CALL_OPEN).select_related("framework").order_by("-reference_year")
+    )
+    if not cycles:
+        return []
+    extensions = dict(
+        DeadlineExtension.objects.filter(cycle__in=cycles, municipality_id=user.municipality_id).values_list(
+            "cycle_id", "deadline"
+        )
+    )
+    applications = defaultdict(list)
+    for application in Application.objects.filter(cycle__in=cycles, municipality_id=user.municipality_id).order_by(
+        "track", "category_code"
+    ):
+        applications[application.cycle_id].append(application)
+    return [
+        OpenCall(
+            cycle=cycle,
+            deadline=extensions.get(cycle.pk, cycle.submission_deadline),
+            extended=cycle.pk in extensions,
+            applications=applications[cycle.pk],
+        )
+        for cycle in cycles
+    ]

@@ -27,7 +27,13 @@ from applications.permissions import (
     can_start_application,
     can_submit_application,
 )
-from applications.selectors import application_sections, applications_visible_to, completeness, value_history
+from applications.selectors import (
+    application_sections,
+    applications_visible_to,
+    completeness,
+    open_calls_for,
+    value_history,
+)
 from applications.services import (
     StaleValueError,
     confirm_copied_value,
@@ -78,8 +84,11 @@ class ApplicationListView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        cycles = [cycle for cycle in AwardCycle.objects.filter(phase="call_open") if can_start_application(user, cycle)]
-        context["start_forms"] = [(cycle, StartApplicationForm(cycle=cycle)) for cycle in cycles]
+        context["start_forms"] = [
+            (call, StartApplicationForm(cycle=call.cycle))
+            for call in open_calls_for(user)
+            if can_start_application(user, call.cycle)
+        ]
         return context
 
 

@@ -125,7 +125,7 @@ def test_application_list_shows_the_applications_and_the_start_form(cast, cycle,
 
     assert response.status_code == 200
     assert list(response.context["applications"]) == [application]
-    assert [form_cycle for form_cycle, _form in response.context["start_forms"]] == [cycle]
+    assert [call.cycle for call, _form in response.context["start_forms"]] == [cycle]
 
 
 def test_application_list_of_an_editor_shows_only_their_municipality(cast, cycle, application):
