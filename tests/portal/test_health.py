@@ -47,3 +47,12 @@ def test_healthz_in_embedded_mode_is_healthy_when_the_database_answers(client, s
         "database": {"ok": True, "detail": "postgresql"},
         "workers": {"ok": True, "detail": "in-process"},
     }
+
+
+def test_healthz_does_not_count_a_worker_of_another_queue(client, settings, celery_worker):
+    settings.CELERY_TASK_DEFAULT_QUEUE = "another-deployment"
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["workers"] == {"ok": False, "detail": "no worker answered"}

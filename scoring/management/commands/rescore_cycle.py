@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.models import AwardCycle
+from portal.health import portal_queue_workers
 from scoring.services import execute_run, request_cycle_rescore
 
 PING_SECONDS = 2.0
@@ -11,17 +12,13 @@ PING_SECONDS = 2.0
 
 def worker_answers() -> bool:
     """Whether a Celery worker that consumes the portal's queue answers on the broker (never in the embedded mode,
-    where tasks run in-process). Workers of other queues on the same broker do not count."""
+    where tasks run in-process)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return False
-    from portal.celery import app  # noqa: PLC0415 -- only the queued path needs the broker
-
     try:
-        queues = app.control.inspect(timeout=PING_SECONDS).active_queues() or {}
+        return portal_queue_workers(timeout=PING_SECONDS) > 0
     except OSError:
         return False
-    wanted = settings.CELERY_TASK_DEFAULT_QUEUE
-    return any(queue.get("name") == wanted for consumed in queues.values() for queue in consumed)
 
 
 class Command(BaseCommand):
