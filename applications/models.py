@@ -38,11 +38,11 @@ class Application(TimeStampedModel):
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     area_km2 = models.DecimalField(
         _("municipal area (km²)"),
-        max_digits=9,
-        decimal_places=2,
+        max_digits=10,
+        decimal_places=3,  # official figures give square kilometres to three places (e.g. 40.216)
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.001"))],
     )
     national_certificate = models.CharField(
         _("national sustainable-city certificate (level, year)"), max_length=200, blank=True

@@ -61,7 +61,7 @@ class Municipality(TimeStampedModel):
     population_year = models.PositiveSmallIntegerField(_("population reference year"), null=True, blank=True)
     population_is_estimate = models.BooleanField(_("population is an estimate"), default=False)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True, blank=True)
 
     class Meta:
         ordering = ["name_th"]

@@ -501,7 +501,7 @@ def test_profile_save_of_the_population_updates_the_size_class(cast, application
     ("field", "typed", "message"),
     [
         ("population", "many", "Enter a number."),
-        ("area_km2", "0", "Ensure this value is greater than or equal to 0.01."),
+        ("area_km2", "0", "Ensure this value is greater than or equal to 0.001."),
         ("best_practice_th", "x", "Unknown profile field."),
     ],
 )

@@ -611,7 +611,7 @@ def test_save_profile_with_a_stale_version_raises_and_changes_nothing(cast, appl
 @pytest.mark.parametrize(
     ("changes", "errors"),
     [
-        ({"area_km2": Decimal(0)}, ["Ensure this value is greater than or equal to 0.01."]),
+        ({"area_km2": Decimal(0)}, ["Ensure this value is greater than or equal to 0.001."]),
         ({"population": -5}, ["Ensure this value is greater than or equal to 0."]),
         ({"best_practice_th": "x"}, ["Unknown profile field."]),
     ],
