@@ -143,3 +143,75 @@ document.addEventListener("submit", (event) => {
   }
   form.dataset.sent = "1";
 });
+
+// ---- Form checks in the user's language ----------------------------------------------------------------------
+// The browser's own bubbles ("Please fill out this field.") speak the browser's language; the portal shows its
+// own message under the field, in the page's language, and moves focus to the first field to correct.
+function validationText(field) {
+  const validity = field.validity;
+  const text = document.body.dataset;
+  if (validity.valueMissing) {
+    if (field.type === "file") return text.msgFile;
+    if (field.type === "radio" || field.type === "checkbox" || field.tagName === "SELECT") return text.msgChoose;
+    return text.msgRequired;
+  }
+  if (validity.typeMismatch && field.type === "email") return text.msgEmail;
+  if (validity.badInput) return text.msgNumber;
+  if (validity.rangeUnderflow) return text.msgMin.replace("{n}", field.min);
+  if (validity.rangeOverflow) return text.msgMax.replace("{n}", field.max);
+  if (validity.tooShort) return text.msgShort.replace("{n}", field.minLength);
+  if (validity.tooLong) return text.msgLong.replace("{n}", field.maxLength);
+  return field.title || text.msgFormat;
+}
+
+function clientErrorFor(field) {
+  const key = field.type === "radio" ? field.name : field.id || field.name;
+  return document.getElementById(`client-error-${key}`);
+}
+
+function showClientError(field) {
+  let box = clientErrorFor(field);
+  if (!box) {
+    box = document.createElement("div");
+    box.id = `client-error-${field.type === "radio" ? field.name : field.id || field.name}`;
+    box.className = "invalid-feedback d-block client-error";
+    const home = field.closest("fieldset, .form-check, .mb-3") || field.parentElement;
+    home.appendChild(box);
+  }
+  box.textContent = validationText(field);
+  const group = field.type === "radio" ? field.form.querySelectorAll(`[name="${field.name}"]`) : [field];
+  group.forEach((member) => {
+    member.setAttribute("aria-invalid", "true");
+    const described = (member.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(box.id)) member.setAttribute("aria-describedby", [...described, box.id].join(" "));
+  });
+}
+
+function clearClientError(field) {
+  const box = clientErrorFor(field);
+  if (!box || !field.checkValidity()) return;
+  const group = field.type === "radio" ? field.form.querySelectorAll(`[name="${field.name}"]`) : [field];
+  group.forEach((member) => {
+    member.removeAttribute("aria-invalid");
+    const described = (member.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== box.id);
+    if (described.length) member.setAttribute("aria-describedby", described.join(" "));
+    else member.removeAttribute("aria-describedby");
+  });
+  box.remove();
+}
+
+document.addEventListener(
+  "invalid",
+  (event) => {
+    const field = event.target;
+    event.preventDefault(); // no browser bubble
+    showClientError(field);
+    if (field.form && field.form.querySelector(":invalid") === field) field.focus();
+  },
+  true,
+);
+["input", "change"].forEach((type) =>
+  document.addEventListener(type, (event) => {
+    if (event.target.matches && event.target.matches("input, select, textarea")) clearClientError(event.target);
+  }),
+);
