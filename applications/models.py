@@ -5,16 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.enums import ApplicationStatus, Channel, ClarificationStatus, ImportStatus
 from indicators.enums import Track
 from indicators.models import AwardCycle, Indicator, SizeClass
 from portal.models import Municipality, TimeStampedModel, private_upload_path
+
+# How a yes/no answer is stored in the history (see applications.services._as_text), and how it reads.
+YES_NO = {"yes": pgettext_lazy("answer", "yes"), "no": pgettext_lazy("answer", "no")}
 
 
 class Application(TimeStampedModel):
@@ -168,6 +173,31 @@ class ValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old} → {self.new}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field in words, in the active language: "value", "source", "registered population"."""
+        if self.field == "evidence":
+            return str(_("evidence file"))
+        model = IndicatorValue if self.indicator_id else Application
+        try:
+            return str(model._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new)
+
+    def _display(self, stored: str) -> str:
+        """Stored yes/no answers read in the active language; everything else as it was typed."""
+        if self.field == "flag" and stored in YES_NO:
+            return str(YES_NO[stored])
+        return stored
 
 
 class StatusChange(models.Model):
