@@ -15,8 +15,8 @@ from html import escape
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from applications.enums import ApplicationStatus
 from portal.templatetags.thai import be_date
@@ -41,6 +41,7 @@ class Labels:
     needs_reviewer: str
     disagreement: str
     history: str
+    packet: str
 
     @classmethod
     def current(cls) -> Labels:
@@ -82,6 +83,7 @@ class Labels:
                 f'title="{escape(_("Reviewers disagree"))}">{escape(disagree)}</span>'
             ),
             history=escape(_("history")),
+            packet=escape(_("packet (PDF)")),
         )
 
 
@@ -105,6 +107,8 @@ class RowWriter:
         self.labels = Labels.current()
         self.detail_url = reverse("applications:detail", args=[_PK])
         self.history_url = reverse("reviews:decision-history", kwargs={"pk": _PK})
+        language = "en" if (get_language() or "th").startswith("en") else "th"
+        self.packet_url = reverse("reviews:packet", args=[_PK, language])
         self.bold = {ScoreKind.SUBMITTED: "", ScoreKind.VERIFIED: ""}
         self.bold[kind] = " fw-semibold"
 
@@ -126,7 +130,9 @@ class RowWriter:
             f'<td class="text-end fw-semibold num" data-testid="rank">{values["rank"]}'
             f"{labels.tie_breaks.get(tie, '') if tie else ''}</td>"
             f'<td class="municipality-col"><a href="{self.detail_url.replace(str(_PK), pk)}">{escape(name)}</a>'
-            f'<div class="small text-secondary">{escape(row.province)}</div></td>'
+            f'<div class="small text-secondary">{escape(row.province)} · '
+            f'<a href="{self.packet_url.replace(str(_PK), pk)}" data-testid="packet-link">{labels.packet}'
+            f'<span class="visually-hidden"> {escape(name)}</span></a></div></td>'
             f'<td class="text-end num{self.bold[ScoreKind.SUBMITTED]}">{_number(row.submitted_total)}</td>'
             f'<td class="text-end num{self.bold[ScoreKind.VERIFIED]}">{self.verified(row)}</td>'
             f'{areas}<td class="text-end num">{_percent(values["completeness"])}</td>'
