@@ -31,3 +31,10 @@ def can_declare_conflicts(user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.role == Role.REVIEWER
+
+
+def can_view_all_conflicts(user: User) -> bool:
+    """Admins see every reviewer's declared conflicts (they assign reviewers around them)."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN

@@ -79,6 +79,13 @@ def conflicts_of(reviewer: User) -> QuerySet[ReviewerConflict]:
     return ReviewerConflict.objects.filter(reviewer=reviewer).select_related("municipality__province", "province")
 
 
+def all_conflicts() -> QuerySet[ReviewerConflict]:
+    """Every declared conflict with its reviewer and target, by reviewer then newest first (one query)."""
+    return ReviewerConflict.objects.select_related("reviewer", "municipality__province", "province").order_by(
+        "reviewer__full_name", "reviewer_id", "-declared_at"
+    )
+
+
 def has_conflict(reviewer: User, municipality: Municipality) -> bool:
     """True when the reviewer declared this municipality or its whole province."""
     return ReviewerConflict.objects.filter(

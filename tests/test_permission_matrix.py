@@ -120,7 +120,7 @@ MATRIX: dict[str, Row] = {
     "portal:user-active": Row(
         ADMIN_ONLY_ACTION, kwargs=lambda w: {"pk": w.cast.editor_b.pk}, method="post", data=lambda w: {"active": "0"}
     ),
-    "portal:conflict-list": Row((LOGIN, 403, 403, 403, 200, 403)),
+    "portal:conflict-list": Row((LOGIN, 403, 403, 403, 200, 200)),  # admins: every reviewer's, read only
     "portal:conflict-withdraw": Row(
         (LOGIN, 403, 403, 403, 302, 403), kwargs=lambda w: {"pk": w.objects["conflict"].pk}, method="post"
     ),

@@ -13,14 +13,14 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from portal.enums import RegistrationStatus, Role
 from portal.forms import ApproveForm, ConflictForm, RejectForm, StaffUserForm
 from portal.http import AuthenticatedHttpRequest
 from portal.models import Municipality, OfficerRegistration, ReviewerConflict, User
-from portal.permissions import can_declare_conflicts, can_manage_users
-from portal.selectors import conflicts_of, registrations_for_admin, users_for_admin
+from portal.permissions import can_declare_conflicts, can_manage_users, can_view_all_conflicts
+from portal.selectors import all_conflicts, conflicts_of, registrations_for_admin, users_for_admin
 from portal.services import (
     approve_registration,
     create_staff_user,
@@ -165,6 +165,8 @@ class ConflictListView(FormView):
     request: AuthenticatedHttpRequest
 
     def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if can_view_all_conflicts(request.user):
+            return AllConflictsView.as_view()(request, *args, **kwargs)
         if not can_declare_conflicts(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -192,6 +194,19 @@ class ConflictListView(FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Conflict of interest recorded."))
         return redirect("portal:conflict-list")
+
+
+class AllConflictsView(TemplateView):
+    """Every reviewer's declared conflicts, for the admins who assign reviewers (read only: reviewers declare)."""
+
+    template_name = "portal/conflict_overview.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        conflicts = list(all_conflicts())
+        return super().get_context_data(
+            conflicts=conflicts, reviewer_count=len({conflict.reviewer_id for conflict in conflicts}), **kwargs
+        )
 
 
 class ConflictWithdrawView(View):
