@@ -215,3 +215,36 @@ document.addEventListener(
     if (event.target.matches && event.target.matches("input, select, textarea")) clearClientError(event.target);
   }),
 );
+
+// ---- Keyboard: Enter in the application form moves on, as in a spreadsheet -----------------------------------
+// Enter in a field (not in a text area) goes to the next field; leaving the field saves it (its change event), so
+// nothing is saved twice. The autosave forms are never sent by the browser itself (no page reload on Enter).
+const AUTOSAVE_FIELDS = "form.autosave input:not([type=hidden]), form.autosave select, form.autosave textarea";
+
+function focusNextField(field) {
+  const fields = [...document.querySelectorAll(AUTOSAVE_FIELDS)].filter(
+    (candidate) => !candidate.disabled && candidate.offsetParent !== null,
+  );
+  let index = fields.indexOf(field) + 1;
+  // Past the rest of a radio group: the next stop is the next field, not the next option.
+  while (field.type === "radio" && index < fields.length && fields[index].name === field.name) index += 1;
+  const next = fields[index];
+  if (!next) return;
+  if (next.type === "radio") {
+    const group = fields.filter((candidate) => candidate.form === next.form && candidate.name === next.name);
+    (group.find((radio) => radio.checked) || group[0]).focus();
+  } else {
+    next.focus();
+  }
+}
+
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form.autosave")) event.preventDefault();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+  const field = event.target;
+  if (!field.matches || !field.matches(AUTOSAVE_FIELDS) || field.tagName === "TEXTAREA") return;
+  event.preventDefault();
+  focusNextField(field);
+});
