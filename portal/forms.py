@@ -176,4 +176,13 @@ class MunicipalityCorrectionForm(PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = Municipality
-        fields = ["name_th", "full_name_th", "name_en", "population", "population_year", "households", "area_km2"]
+        fields = [
+            "name_th",
+            "full_name_th",
+            "name_en",
+            "full_name_en",
+            "population",
+            "population_year",
+            "households",
+            "area_km2",
+        ]

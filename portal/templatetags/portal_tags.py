@@ -3,6 +3,13 @@
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from portal import i18n
+from portal.thai import has_thai
 
 register = template.Library()
 
@@ -13,3 +20,37 @@ def get_item(mapping: Any, key: Any) -> Any:
     if not hasattr(mapping, "get"):
         return ""
     return mapping.get(key, "")
+
+
+@register.filter
+def localized(obj: Any, field: str = "name") -> str:
+    """{{ cycle|localized }}, {{ municipality|localized:"full_name" }}: the data label in the active language
+    (portal.i18n.localized)."""
+    return i18n.localized(obj, field)
+
+
+@register.filter
+def localized_key(mapping: Any, field: str = "label") -> str:
+    """{{ tier|localized_key }}: a stored dictionary's label in the active language (portal.i18n.localized_key)."""
+    return i18n.localized_key(mapping, field)
+
+
+@register.filter
+def original(text: Any, layout: str = "inline") -> SafeString:
+    """Text a person typed, as they typed it. Thai text shown in English is marked as the original: lang="th" and a
+    small "original text" label, so that readers and screen readers know it was not translated.
+
+    {{ value.comment|original }} for a line; {{ visit.notes|original:"block" }} for paragraphs (line breaks kept).
+    """
+    text = "" if text is None else str(text)
+    block = layout == "block"
+    body = linebreaks_filter(text, autoescape=True) if block else conditional_escape(text)
+    if not text or i18n.current_language() == "th" or not has_thai(text):
+        return mark_safe(body)  # noqa: S308 -- escaped above
+    tag = "div" if block else "span"
+    return format_html(
+        '<{tag} class="original-text" lang="th">{body}</{tag}><span class="original-label">{label}</span>',
+        tag=tag,
+        body=mark_safe(body),  # noqa: S308 -- escaped above
+        label=_("original text"),
+    )

@@ -35,3 +35,10 @@ def be_datetime(value: dt.datetime | None) -> str:
 def addressed(name: str) -> str:
     """The name as an e-mail's greeting says it, in the active language (portal.thai.addressed)."""
     return thai.addressed(str(name or ""), language=translation.get_language() or "th")
+
+
+@register.filter
+def period(text: str | None) -> str:
+    """A data period in the active language: "ปีงบประมาณ 2568" reads "fiscal year 2025" in English
+    (portal.thai.period_label); any other text as it was typed."""
+    return thai.period_label(str(text or ""), language=translation.get_language() or "th")
