@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import linebreaks_filter
+from django.template.defaultfilters import linebreaks_filter, linebreaksbr
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -40,11 +40,17 @@ def original(text: Any, layout: str = "inline") -> SafeString:
     """Text a person typed, as they typed it. Thai text shown in English is marked as the original: lang="th" and a
     small "original text" label, so that readers and screen readers know it was not translated.
 
-    {{ value.comment|original }} for a line; {{ visit.notes|original:"block" }} for paragraphs (line breaks kept).
+    {{ value.comment|original }} for a line, {{ note|original:"lines" }} with its line breaks, {{ visit.notes|original:
+    "block" }} as paragraphs.
     """
     text = "" if text is None else str(text)
     block = layout == "block"
-    body = linebreaks_filter(text, autoescape=True) if block else conditional_escape(text)
+    if block:
+        body = linebreaks_filter(text, autoescape=True)
+    elif layout == "lines":
+        body = linebreaksbr(text, autoescape=True)
+    else:
+        body = conditional_escape(text)
     if not text or i18n.current_language() == "th" or not has_thai(text):
         return mark_safe(body)  # noqa: S308 -- escaped above
     tag = "div" if block else "span"
