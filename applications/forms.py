@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.enums import AreaKind, Track
 from indicators.models import AwardCycle
 from portal.forms import PortalFormMixin
+from portal.i18n import localized
 
 
 class StartApplicationForm(PortalFormMixin, forms.Form):
@@ -27,7 +28,7 @@ class StartApplicationForm(PortalFormMixin, forms.Form):
         areas = cycle.framework.areas.filter(kind=AreaKind.CATEGORY).order_by("position")
         self.fields["category_code"].choices = [
             ("", "—"),
-            *[(area.code, f"{area.code} · {area.name_th}") for area in areas],
+            *[(area.code, f"{area.code} · {localized(area)}") for area in areas],
         ]
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from applications.enums import ApplicationStatus, Channel, ClarificationStatus, ImportStatus
 from indicators.enums import Track
 from indicators.models import AwardCycle, Indicator, SizeClass
+from portal.i18n import localized
 from portal.models import Municipality, TimeStampedModel, private_upload_path
 
 # How a yes/no answer is stored in the history (see applications.services._as_text), and how it reads.
@@ -83,7 +84,7 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         label = self.category_code or self.get_track_display()
-        return f"{self.municipality.full_name_th} · {self.cycle.code} · {label}"
+        return f"{localized(self.municipality, 'full_name')} · {self.cycle.code} · {label}"
 
     @property
     def is_locked(self) -> bool:

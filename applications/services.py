@@ -41,6 +41,7 @@ from indicators.enums import AreaKind, Track
 from indicators.models import AwardCycle, Indicator
 from portal.emails import send_after_commit
 from portal.enums import Role
+from portal.i18n import localized
 from portal.models import Municipality, User
 from portal.uploads import JPEG, PDF, PNG, XLSX, sanitise_filename, sha256_of, sniff_type
 
@@ -445,7 +446,7 @@ def submission_report(application: Application) -> SubmissionReport:
 
 
 def _name(indicator: Indicator) -> str:
-    return indicator.name_th if (translation.get_language() or "th").startswith("th") else indicator.name_en
+    return localized(indicator)
 
 
 def _needs_evidence(indicator: Indicator, value: IndicatorValue) -> bool:
@@ -515,9 +516,9 @@ def submit_application(*, application: Application, by: User, confirmed_digest: 
         template="application_receipt",
         to=sorted(recipients),
         language=by.preferred_language,
-        municipality=application.municipality.full_name_th,
-        cycle=application.cycle.name_th,
-        application=str(application),
+        municipality=application.municipality,
+        cycle=application.cycle,
+        application=application,
         submitted_at=timezone.localtime(application.submitted_at),
         digest=digest,
         signatory=by.full_name,
@@ -547,8 +548,8 @@ def reopen_application(*, application: Application, by: User, reason: str) -> Ap
     send_after_commit(
         template="application_reopened",
         to=sorted(application.municipality.officers.filter(is_active=True).values_list("email", flat=True)),
-        municipality=application.municipality.full_name_th,
-        application=str(application),
+        municipality=application.municipality,
+        application=application,
         reason=reason.strip(),
     )
     _notify_after_commit(application_reopened, application, by)
@@ -622,7 +623,7 @@ def ask_clarification(
     send_after_commit(
         template="clarification_asked",
         to=sorted(application.municipality.officers.filter(is_active=True).values_list("email", flat=True)),
-        municipality=application.municipality.full_name_th,
+        municipality=application.municipality,
         code=indicator.code,
         question=request.question,
     )
@@ -671,7 +672,7 @@ def answer_clarification(
         template="clarification_answered",
         to=[request.asked_by.email],
         language=request.asked_by.preferred_language,
-        municipality=request.application.municipality.full_name_th,
+        municipality=request.application.municipality,
         code=request.indicator.code,
         answer=request.answer,
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.enums import AreaKind, CyclePhase, Direction, Provenance, Track, ValueType
 from indicators.rules import DEFAULT_QUOTAS
+from portal.i18n import localized
 from portal.models import Municipality, TimeStampedModel
 
 
@@ -209,7 +210,7 @@ class AwardCycle(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name_th
+        return localized(self)
 
     @property
     def is_open_for_submissions(self) -> bool:
@@ -283,7 +284,7 @@ class SizeClass(models.Model):
         verbose_name_plural = _("size classes")
 
     def __str__(self) -> str:
-        return self.name_th
+        return localized(self)
 
     def contains(self, population: int) -> bool:
         return population >= self.min_population and (self.max_population is None or population < self.max_population)

@@ -8,12 +8,15 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OFFICER_ROLE_CHOICES, Role
+from portal.i18n import current_language
 from portal.models import Municipality, Province
 from portal.selectors import registration_for_login
 
 
 class PortalFormMixin:
-    """Give every widget the Bootstrap class it needs; fields render through includes/_field.html."""
+    """Give every widget the Bootstrap class it needs, and date pickers the page's language (lang="th" or "en": the
+    browser's picker then names months and orders the parts of a date as the page does); fields render through
+    includes/_field.html."""
 
     template_name = "includes/_form.html"
 
@@ -31,6 +34,8 @@ class PortalFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.DateInput | forms.DateTimeInput | forms.TimeInput):
+                widget.attrs["lang"] = current_language()
 
 
 class LoginForm(PortalFormMixin, auth_forms.AuthenticationForm):
@@ -201,4 +206,13 @@ class MunicipalityCorrectionForm(PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = Municipality
-        fields = ["name_th", "full_name_th", "name_en", "population", "population_year", "households", "area_km2"]
+        fields = [
+            "name_th",
+            "full_name_th",
+            "name_en",
+            "full_name_en",
+            "population",
+            "population_year",
+            "households",
+            "area_km2",
+        ]

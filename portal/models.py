@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import MUNICIPAL_ROLES, OFFICER_ROLE_CHOICES, MunicipalityKind, RegistrationStatus, Role
+from portal.i18n import localized
 
 # Thai dictionary order. On PostgreSQL the first migration creates this collation as a copy of ICU's
 # "th-TH-x-icu"; on SQLite (embedded mode, no ICU) portal.signals registers a collation of the same name
@@ -43,7 +44,7 @@ class Province(models.Model):
         verbose_name_plural = _("provinces")
 
     def __str__(self) -> str:
-        return self.name_th
+        return localized(self)
 
 
 class Municipality(TimeStampedModel):
@@ -53,6 +54,7 @@ class Municipality(TimeStampedModel):
     name_th = models.CharField(_("name (Thai)"), max_length=150, db_collation=THAI_COLLATION)
     name_en = models.CharField(_("name (English)"), max_length=150)
     full_name_th = models.CharField(_("full name (Thai)"), max_length=200, db_collation=THAI_COLLATION)
+    full_name_en = models.CharField(_("full name (English)"), max_length=200, blank=True)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="municipalities")
     district_code = models.CharField(_("district code"), max_length=16, blank=True)
     district_th = models.CharField(_("district (Thai)"), max_length=100, blank=True)
@@ -71,7 +73,7 @@ class Municipality(TimeStampedModel):
         indexes = [models.Index(fields=["updated_at"], name="municipality_updated_idx")]
 
     def __str__(self) -> str:
-        return self.full_name_th
+        return localized(self, "full_name")
 
 
 class UserManager(BaseUserManager["User"]):

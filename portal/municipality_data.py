@@ -14,6 +14,21 @@ from pathlib import Path
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "municipalities.csv"
 
+# The official English form of a local government's name (DLA usage): "Yala City Municipality" for เทศบาลนครยะลา,
+# "Krabi Town Municipality" for เทศบาลเมืองกระบี่, "Kok Kung Subdistrict Municipality" for เทศบาลตำบลกกกุง.
+ENGLISH_FULL_NAMES = {
+    "city": "{name} City Municipality",
+    "town": "{name} Town Municipality",
+    "subdistrict": "{name} Subdistrict Municipality",
+    "bangkok": "Bangkok Metropolitan Administration",
+    "pattaya": "Pattaya City",
+}
+
+
+def english_full_name(kind: str, name_en: str) -> str:
+    """The official English full name from the kind of local government and its romanised name."""
+    return ENGLISH_FULL_NAMES.get(kind, "{name}").format(name=name_en.strip())
+
 
 @dataclass(frozen=True, slots=True)
 class MunicipalityRow:
@@ -23,6 +38,7 @@ class MunicipalityRow:
     name_th: str
     full_name_th: str
     name_en: str
+    full_name_en: str
     province_code: str
     province_th: str
     province_en: str
@@ -68,6 +84,7 @@ def read_municipality_rows(path: Path = DATA_FILE) -> Iterator[MunicipalityRow]:
                 name_th=record["name_th"],
                 full_name_th=record["full_name_th"],
                 name_en=record["name_en"],
+                full_name_en=english_full_name(record["kind"], record["name_en"]),
                 province_code=record["province_code"],
                 province_th=province_th,
                 province_en=province_en,

@@ -40,6 +40,7 @@ MUNICIPALITY_FIELDS = (
     "name_th",
     "full_name_th",
     "name_en",
+    "full_name_en",
     "district_code",
     "district_th",
     "district_en",
@@ -49,7 +50,16 @@ MUNICIPALITY_FIELDS = (
     "households",
     "area_km2",
 )
-CORRECTABLE_FIELDS = ("name_th", "full_name_th", "name_en", "population", "population_year", "households", "area_km2")
+CORRECTABLE_FIELDS = (
+    "name_th",
+    "full_name_th",
+    "name_en",
+    "full_name_en",
+    "population",
+    "population_year",
+    "households",
+    "area_km2",
+)
 
 LETTER_MAX_BYTES = 10 * 1024 * 1024
 VERIFY_SALT = "portal.registration.verify"
@@ -252,7 +262,7 @@ def verify_registration_email(*, token: str) -> OfficerRegistration:
             template="registration_waiting",
             to=list(admins),
             name=registration.full_name,
-            municipality=registration.municipality.full_name_th,
+            municipality=registration.municipality,
         )
     return registration
 
@@ -296,7 +306,7 @@ def approve_registration(*, registration: OfficerRegistration, by: User, role: s
         if role == Role.SIGNATORY:
             raise ValidationError(
                 _("{municipality} already has an active signatory. Approve this officer as an editor instead.").format(
-                    municipality=registration.municipality.full_name_th
+                    municipality=registration.municipality
                 ),
                 code="signatory_taken",
             ) from error
@@ -308,7 +318,7 @@ def approve_registration(*, registration: OfficerRegistration, by: User, role: s
         template="registration_approved",
         to=[user.email],
         name=user.full_name,
-        municipality=registration.municipality.full_name_th,
+        municipality=registration.municipality,
         role=role,
     )
     return user
@@ -328,7 +338,7 @@ def reject_registration(*, registration: OfficerRegistration, by: User, reason: 
         template="registration_rejected",
         to=[registration.email],
         name=registration.full_name,
-        municipality=registration.municipality.full_name_th,
+        municipality=registration.municipality,
         reason=registration.decision_reason,
     )
     return registration
@@ -346,7 +356,7 @@ def invite_editor(*, municipality: Municipality, email: str, by: User, site_url:
         to=[email],
         language=by.preferred_language,
         inviter=by.full_name,
-        municipality=municipality.full_name_th,
+        municipality=municipality,
         link=site_url + reverse("portal:invitation-accept", args=[token]),
     )
     return invitation

@@ -27,6 +27,7 @@ from applications.models import Application
 from indicators.enums import AreaKind, CyclePhase, Track
 from indicators.models import Area, AwardCycle
 from portal.enums import MunicipalityKind, Role
+from portal.i18n import localized_key
 from portal.models import User
 from reviews.enums import DecisionOutcome, DecisionRound
 from reviews.models import Decision
@@ -256,7 +257,14 @@ def row_details(application_ids: list[int]) -> dict[int, dict[str, Any]]:
         item["pk"]: {**item, "decision": None}
         for item in Application.objects.filter(pk__in=application_ids)
         .order_by()
-        .values("pk", "status", "municipality__full_name_th", "municipality__province__name_th")
+        .values(
+            "pk",
+            "status",
+            "municipality__full_name_th",
+            "municipality__full_name_en",
+            "municipality__province__name_th",
+            "municipality__province__name_en",
+        )
     }
     for application_id, outcome, round_, decided_at in (
         Decision.objects.filter(application_id__in=application_ids)
@@ -321,11 +329,11 @@ class BoardRow:
 
     @property
     def municipality(self) -> str:
-        return str(self.details["municipality__full_name_th"])
+        return localized_key(self.details, "municipality__full_name")
 
     @property
     def province(self) -> str:
-        return str(self.details["municipality__province__name_th"])
+        return localized_key(self.details, "municipality__province__name")
 
     @property
     def status(self) -> str:

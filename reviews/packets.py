@@ -23,8 +23,9 @@ from applications.selectors import applicable_areas, applicable_indicators
 from indicators.enums import Track
 from indicators.models import Area, Indicator
 from indicators.rules import UNITS
+from portal.i18n import localized
 from portal.pdf import html_to_pdf
-from portal.thai import buddhist_year
+from portal.thai import buddhist_year, period_label
 from reviews.enums import VerificationStatus
 from reviews.models import ValueReview
 from reviews.selectors import combined_rubric_points, decisions_of, site_visits_of
@@ -168,7 +169,7 @@ def _file_size(size: int) -> str:
 
 
 def _localised(item: Any, language: str, name: str = "name") -> str:
-    return str(getattr(item, f"{name}_{language}") or getattr(item, f"{name}_th"))
+    return localized(item, name, language)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ def _indicator_line(
             "" if value is None else _value_text(indicator, number=value.number, flag=value.flag, level=value.level)
         ),
         unit=_unit(indicator, language),
-        period=value.period if value is not None else "",
+        period=period_label(value.period, language=language) if value is not None else "",
         source=value.source if value is not None else "",
         note=note,
         status=status,
@@ -411,7 +412,7 @@ def _packet_context(application: Application, language: str) -> dict[str, Any]:
         "cycle_name": _localised(cycle, language),
         "agency": _localised(cycle, language, "responsible_agency"),
         "municipality": municipality,
-        "municipality_name": municipality.full_name_th if language == "th" else municipality.name_en,
+        "municipality_name": _localised(municipality, language, "full_name"),
         "municipality_kind": municipality.get_kind_display(),
         "province_name": _localised(municipality.province, language),
         "district_name": _localised(municipality, language, "district"),

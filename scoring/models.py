@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from indicators.models import AwardCycle, FrameworkVersion, Indicator, SizeClass
 from scoring.enums import RunScope, RunStatus, ScoreKind, VerifiedStatus
+from scoring.reasons import run_reason_label
 
 
 class VerifiedValue(models.Model):
@@ -76,6 +77,11 @@ class ScoreRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def reason_label(self) -> str:
+        """Why the run was requested, in the active language."""
+        return run_reason_label(self.reason)
 
     @property
     def percent(self) -> int:

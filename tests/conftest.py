@@ -31,8 +31,12 @@ CAST_ROLES = ("anonymous", "editor_a", "editor_b", "signatory_a", "reviewer", "a
 
 @pytest.fixture
 def cast(db) -> Cast:
-    municipality_a = MunicipalityFactory(name_th="ยะลา", full_name_th="เทศบาลนครยะลา", name_en="Yala")
-    municipality_b = MunicipalityFactory(name_th="หาดใหญ่", full_name_th="เทศบาลนครหาดใหญ่", name_en="Hat Yai")
+    municipality_a = MunicipalityFactory(
+        name_th="ยะลา", full_name_th="เทศบาลนครยะลา", name_en="Yala", full_name_en="Yala City Municipality"
+    )
+    municipality_b = MunicipalityFactory(
+        name_th="หาดใหญ่", full_name_th="เทศบาลนครหาดใหญ่", name_en="Hat Yai", full_name_en="Hat Yai City Municipality"
+    )
     return Cast(
         municipality_a=municipality_a,
         municipality_b=municipality_b,

@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone, translation
 
-from portal import thai
+from portal import i18n, thai
 from portal.thai import format_date, format_datetime
 
 register = template.Library()
@@ -35,3 +35,18 @@ def be_datetime(value: dt.datetime | None) -> str:
 def addressed(name: str) -> str:
     """The name as an e-mail's greeting says it, in the active language (portal.thai.addressed)."""
     return thai.addressed(str(name or ""), language=translation.get_language() or "th")
+
+
+@register.filter
+def period(text: str | None) -> str:
+    """A data period in the active language: "ปีงบประมาณ 2568" reads "fiscal year 2025" in English
+    (portal.thai.period_label); any other text as it was typed."""
+    return thai.period_label(str(text or ""), language=translation.get_language() or "th")
+
+
+@register.filter
+def year(value: int | None) -> str:
+    """A year stored AD, as the reader counts it: 2568 (Buddhist Era) in Thai, 2025 in English; empty for None."""
+    if value is None or value == "":
+        return ""
+    return str(thai.buddhist_year(int(value)) if i18n.current_language() == "th" else int(value))

@@ -494,7 +494,7 @@ def test_profile_save_of_the_population_updates_the_size_class(cast, application
 
     application.refresh_from_db()
     assert application.size_class.code == "big"
-    assert texts(html(response), "#size-class") == ["Size class: เมืองขนาดใหญ่"]
+    assert texts(html(response), "#size-class") == ["Size class: Big city"]
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ class MunicipalityFactory(DjangoModelFactory):
     name_th = factory.Sequence(lambda n: f"ทดสอบ{n}")
     full_name_th = factory.LazyAttribute(lambda o: f"เทศบาลเมือง{o.name_th}")
     name_en = factory.Sequence(lambda n: f"Test Town {n}")
+    full_name_en = factory.LazyAttribute(lambda o: f"{o.name_en} Town Municipality")
     province = factory.SubFactory(ProvinceFactory)
     population = 45_000
     population_year = 2021

@@ -474,7 +474,7 @@ def test_approve_registration_refuses_a_second_active_signatory(cast):
         approve_registration(registration=registration, by=cast.admin)
 
     assert error.value.messages == [
-        "เทศบาลนครยะลา already has an active signatory. Approve this officer as an editor instead."
+        "Yala City Municipality already has an active signatory. Approve this officer as an editor instead."
     ]
     assert User.objects.filter(email=OFFICER_EMAIL).exists() is False
     registration.refresh_from_db()
@@ -494,7 +494,7 @@ def test_approve_view_shows_the_signatory_message_and_creates_no_user(en_client,
 
     assert response.redirect_chain == [(detail, 302)]
     assert messages_on(response) == [
-        "เทศบาลนครยะลา already has an active signatory. Approve this officer as an editor instead."
+        "Yala City Municipality already has an active signatory. Approve this officer as an editor instead."
     ]
     assert User.objects.filter(email=OFFICER_EMAIL).exists() is False
 
@@ -754,7 +754,10 @@ def test_invitation_link_creates_an_editor_of_that_municipality_and_logs_them_in
     )
 
     assert form_page.status_code == 200
-    assert "Create your editor account for เทศบาลนครยะลา with the address new@yala.go.th." in form_page.content.decode()
+    assert (
+        "Create your editor account for Yala City Municipality with the address new@yala.go.th."
+        in form_page.content.decode()
+    )
     user = User.objects.get(email="new@yala.go.th")
     assert (user.full_name, user.role, user.municipality, user.is_active) == (
         "วิชัย ขยัน",
@@ -1043,6 +1046,7 @@ def correction_form(municipality: Municipality, **overrides: object) -> dict[str
         "name_th": municipality.name_th,
         "full_name_th": municipality.full_name_th,
         "name_en": municipality.name_en,
+        "full_name_en": municipality.full_name_en,
         "population": municipality.population,
         "population_year": municipality.population_year,
         "households": municipality.households,

@@ -88,3 +88,9 @@ def test_addressed_filter_follows_the_active_language():
         english = template.render(Context({"name": "สมชาย ใจดี"}))
 
     assert (thai, english) == ("คุณสมชาย ใจดี", "สมชาย ใจดี")
+
+
+@pytest.mark.parametrize(("language", "expected"), [("th", "2568"), ("en", "2025")])
+def test_year_filter_counts_in_the_reader_s_era(language, expected):
+    with translation.override(language):
+        assert Template("{{ y|year }}|{{ none|year }}").render(Context({"y": 2025, "none": None})) == f"{expected}|"

@@ -97,18 +97,21 @@ def test_each_change_of_what_the_board_shows_is_seen_on_the_next_view(cast, cycl
     after_run = changed()
     ScoreRun.objects.create(cycle=cycle, framework=cycle.framework, scope="cycle", reason="x", status=RunStatus.FAILED)
     after_failure = changed()
-    update_cycle_settings(cycle=cycle, changes={"name_th": "รอบทดสอบใหม่"}, by=cast.admin)
+    update_cycle_settings(cycle=cycle, changes={"name_en": "Renamed test cycle"}, by=cast.admin)
     after_rename = changed()
     correct_municipality(
-        municipality=field[2].municipality, by=cast.admin, changes={"full_name_th": "เทศบาลเมืองที่แก้ชื่อ"}, reason="แก้"
+        municipality=field[2].municipality,
+        by=cast.admin,
+        changes={"full_name_en": "Corrected Town Municipality"},
+        reason="แก้",
     )
     after_correction = changed()
     unchanged = changed()
 
     assert (after_decision, after_queueing, after_run, after_failure) == (True, True, True, True)
     assert (after_rename, after_correction, unchanged) == (True, True, False)
-    assert "รอบทดสอบใหม่" in seen[-1]
-    assert "เทศบาลเมืองที่แก้ชื่อ" in seen[-1]
+    assert "Renamed test cycle" in seen[-1]  # the English board shows the English names
+    assert "Corrected Town Municipality" in seen[-1]
     assert 'data-testid="board-failed"' in seen[-1]
 
 
@@ -157,8 +160,8 @@ def test_a_municipality_renamed_by_a_reload_of_the_reference_data_is_seen(cast, 
     client = english(cast.admin)
     client.get(board_url(cycle))
     municipality = Municipality.objects.get(pk=field[3].municipality_id)
-    municipality.full_name_th = "เทศบาลเมืองชื่อใหม่"
+    municipality.full_name_en = "New Name Town Municipality"
     municipality.save()
 
-    assert "เทศบาลเมืองชื่อใหม่" in content(client.get(board_url(cycle)))
+    assert "New Name Town Municipality" in content(client.get(board_url(cycle)))
     assert Application.objects.filter(municipality=municipality).exists()

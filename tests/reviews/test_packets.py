@@ -19,6 +19,7 @@ from indicators.enums import CyclePhase
 from indicators.models import Indicator
 from portal import pdf
 from portal.enums import Role
+from portal.models import User
 from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
 from reviews.packets import packet_context, packet_filename, render_packet_html, render_packet_pdf
 from reviews.services import assign_reviewers, decide, record_site_visit, review_value, score_rubric
@@ -468,3 +469,90 @@ def test_packet_view_sends_anonymous_visitors_to_log_in(application):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse(settings.LOGIN_URL))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The English packet holds no Thai but what people typed, and marks that as the original
+# ---------------------------------------------------------------------------------------------------------------
+
+THAI_CHARACTER = re.compile(r"[\u0e00-\u0e7f]")
+THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+# Marks that text extraction drops or changes (น้ำ comes back as น้า): compare without them.
+THAI_MARKS = dict.fromkeys(range(0x0E47, 0x0E4F)) | dict.fromkeys(range(0x0E34, 0x0E3B)) | {0x0E31: None}
+
+
+def unmarked_thai(html: str) -> list[str]:
+    """Thai text of the HTML that is not inside an element marked lang="th"."""
+    outside = re.sub(r'<(span|div) class="original-text" lang="th">.*?</\1>', "", html, flags=re.S)
+    outside = re.sub(r"<[^>]+>", " ", outside)
+    return THAI_RUN.findall(outside)
+
+
+def typed_texts(application) -> list[str]:
+    """What the municipality and the reviewers typed into this application."""
+    texts = [application.best_practice_th, application.national_certificate]
+    for value in IndicatorValue.objects.filter(application=application):
+        texts += [value.period, value.source, value.comment, value.text]
+    texts += [review.reason for review in application.value_reviews.all()]
+    texts += [item.name for item in application.evidence.all()]
+    texts += [visit.notes for visit in application.site_visits.all()]
+    texts += [decision.note for decision in application.decisions.all()]
+    texts += [decision.decided_by.full_name for decision in application.decisions.all()]
+    return [text for text in texts if text]
+
+
+def normalised(text: str) -> str:
+    return text.translate(THAI_MARKS).replace("\u0e33", "\u0e32").replace("\u0e32", "")
+
+
+def test_english_packet_html_marks_every_thai_text_as_typed_and_original(application):
+    IndicatorValue.objects.filter(application=application, indicator__code="CA-07").update(period="สำรวจครึ่งปีแรก")
+
+    html = render_packet_html(application, language="en")
+
+    assert unmarked_thai(html) == []
+    assert "เทศบาลนครยะลา" not in html  # the municipality is named in English only
+    assert "fiscal year 2026" in html  # ปีงบประมาณ 2569, the common period
+    assert "ปีงบประมาณ" not in html
+    assert (
+        '<span class="original-text" lang="th">สำรวจครึ่งปีแรก</span><span class="original-label">original text</span>'
+        in html
+    )
+    assert html.count('class="original-text" lang="th"') >= 5  # comment, correction, evidence names, visit, decision
+
+
+def test_thai_packet_html_has_no_original_text_marks(application):
+    html = render_packet_html(application, language="th")
+
+    assert "original-text" not in html
+    assert "เทศบาลนครยะลา" in html
+    assert "ปีงบประมาณ 2569" in html
+
+
+def test_english_packet_pdf_has_no_thai_but_what_people_typed(application):
+    document = render_packet_pdf(application, language="en")
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
+    typed = normalised(" ".join(typed_texts(application)))
+    stray = [run for run in THAI_RUN.findall(text) if normalised(run) not in typed]
+    assert stray == []
+    assert "Yala City Municipality" in text
+    assert "fiscal year 2026" in text
+    assert THAI_CHARACTER.search(normalised(DECISION_NOTE))  # the typed note is there, in Thai
+
+
+def test_english_packet_pdf_of_english_typed_texts_has_no_thai_at_all(application):
+    IndicatorValue.objects.filter(application=application).update(source="PCD", comment="", text="Working group")
+    application.value_reviews.update(reason="One station is outside the municipality")
+    application.evidence.update(name="report.pdf")
+    application.site_visits.update(notes="Two stations checked")
+    application.decisions.update(note="Passed the desk review")
+    User.objects.filter(pk__in=application.decisions.values("decided_by")).update(full_name="Somsri A.")
+    application.best_practice_th = ""
+    application.national_certificate = ""
+    application.save()
+
+    document = render_packet_pdf(application, language="en")
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
+    assert THAI_RUN.findall(text) == []

@@ -293,10 +293,10 @@ def test_sheet_shows_each_value_with_unit_period_source_comment_history_and_evid
     row = html.query("[data-testid=row-CA-02]")
     files = [e.pk for e in Evidence.objects.order_by("uploaded_at")]
     assert response.status_code == 200
-    assert texts(html, "[data-testid=sheet-heading]") == ["เทศบาลนครยะลา"]
+    assert texts(html, "[data-testid=sheet-heading]") == ["Yala City Municipality"]
     assert texts(row, "[data-testid=submitted-value]") == ["12 days"]
     assert texts(row, ".value-meta dt") == ["Period", "Source", "Comment"]
-    assert texts(row, ".value-meta dd") == ["ปีงบประมาณ 2568", "สถานี 44t", "รวมวันที่ฝุ่นสูง"]
+    assert texts(row, ".value-meta dd") == ["fiscal year 2025", "สถานี 44t", "รวมวันที่ฝุ่นสูง"]
     assert attrs(row, "[data-testid=history-link]", "href") == [
         reverse("applications:history", args=[app_a.pk]) + "?indicator=CA-02"
     ]

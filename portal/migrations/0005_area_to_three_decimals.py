@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_municipality_updated_index'),
+        ('portal', '0004_municipality_full_name_en'),
     ]
 
     operations = [
