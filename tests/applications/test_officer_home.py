@@ -49,7 +49,7 @@ def test_home_of_an_officer_names_the_open_cycle_its_deadline_and_a_start_button
     _response, page = home(cast.editor_a)
 
     [heading] = text(page, "[data-testid=open-call] h2")
-    assert heading == f"{cycle.name_th} is open for applications"
+    assert heading == f"{cycle.name_en} is open for applications"
     [deadline] = text(page, "[data-testid=open-call-deadline]")
     assert deadline.startswith(f"Submission deadline: {local(cycle.submission_deadline)}")
     assert "extended for your municipality" not in deadline

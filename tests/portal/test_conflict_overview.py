@@ -38,7 +38,7 @@ def rows(response):
 @pytest.fixture
 def conflicts(cast):
     second = UserFactory(role=Role.REVIEWER, full_name="อรุณี ศรีสุข", email="arunee@example.go.th")
-    songkhla = ProvinceFactory(name_th="สงขลา")
+    songkhla = ProvinceFactory(name_th="สงขลา", name_en="Songkhla")
     declared = [
         declare_conflict(reviewer=cast.reviewer, municipality=cast.municipality_a, reason="อดีตพนักงาน"),
         declare_conflict(reviewer=second, province=songkhla, reason="บ้านเกิด"),
@@ -56,11 +56,11 @@ def test_admin_sees_every_reviewer_s_conflicts_with_who_and_when(cast, conflicts
     by_reviewer = {row[0]: row[1:] for row in rows(response)}
     assert by_reviewer == {
         f"{cast.reviewer.full_name}{cast.reviewer.email}": [
-            f"{cast.municipality_a.full_name_th} ({cast.municipality_a.province.name_th})",
+            f"{cast.municipality_a.full_name_en} ({cast.municipality_a.province.name_en})",
             "อดีตพนักงาน",
             "5 Jan 2027 09:30",
         ],
-        "อรุณี ศรีสุขarunee@example.go.th": ["Province สงขลา whole province", "บ้านเกิด", "14 Feb 2027 16:05"],
+        "อรุณี ศรีสุขarunee@example.go.th": ["Province Songkhla whole province", "บ้านเกิด", "14 Feb 2027 16:05"],
     }
     assert "2 declared conflicts, by 2 reviewers." in response.content.decode()
 

@@ -20,6 +20,7 @@ from applications.services import (
 )
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
+from portal.i18n import localized
 from reviews.services import assign_reviewers
 from scoring.services import execute_run, request_cycle_rescore
 from tests.factories.indicators import make_cycle
@@ -102,4 +103,4 @@ def test_each_board_row_links_the_packet_in_the_page_s_language(cast, applicatio
     assert len(list(page.query_all("[data-testid=unranked] tbody tr"))) == (0 if ranked else 1)
     assert links(page, "[data-testid=packet-link]") == [packet(application, language)]
     [link] = page.query_all("[data-testid=packet-link]")
-    assert application.municipality.full_name_th in "".join(link.etree_element.itertext())
+    assert localized(application.municipality, "full_name", language) in "".join(link.etree_element.itertext())
