@@ -195,7 +195,7 @@ def test_import_page_query_count_is_constant(client, cast, application, run_coun
         make_run(application, cast.editor_a, name=f"{index}.xlsx")
     client.force_login(cast.editor_a)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("applications:excel-import", args=[application.pk]))
 
     assert response.status_code == 200
