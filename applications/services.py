@@ -203,6 +203,29 @@ def _write_value(
         value = IndicatorValue(application=application, indicator=indicator)
     if expected_version is not None and value.version != expected_version:
         raise StaleValueError(value, next(iter(changes), "value"))
+    history, touched = change_value(
+        application=application, value=value, indicator=indicator, by=by, changes=changes, channel=channel
+    )
+    if touched:
+        value.save()
+        ValueChange.objects.bulk_create(history)
+        notify_values_changed(application, by)
+    return value, bool(history)
+
+
+def change_value(
+    *,
+    application: Application,
+    value: IndicatorValue,
+    indicator: Indicator,
+    by: User,
+    changes: dict[str, str],
+    channel: str,
+) -> tuple[list[ValueChange], bool]:
+    """Apply one indicator's changed fields to `value` in memory, by the form's rules, and return the history rows
+    of what changed and whether the value must be saved (a change, or a copied value confirmed). A changed value
+    gets a new version. Nothing is written: the caller saves, alone (the form) or in bulk (an import). Raises
+    ValidationError for an invalid value or a text over its limit."""
     new = {name: getattr(value, name) for name in VALUE_FIELDS}
     if "value" in changes:
         try:
@@ -233,17 +256,19 @@ def _write_value(
         if new[name] != getattr(value, name)
     ]
     confirmed_copy = value.is_copied and channel != Channel.PREFILL
-    if history or confirmed_copy:
+    touched = bool(history) or confirmed_copy
+    if touched:
         for name in VALUE_FIELDS:
             setattr(value, name, new[name])
         value.is_copied = channel == Channel.PREFILL
         value.version += 1
         value.updated_at, value.updated_by = timezone.now(), by
-        value.save()
-        ValueChange.objects.bulk_create(history)
-        # The status the change was made in: a listener need not read the application again to know it.
-        _notify_after_commit(application_values_changed, application, by, status=application.status)
-    return value, bool(history)
+    return history, touched
+
+
+def notify_values_changed(application: Application, by: User) -> None:
+    """Tell the listeners, after commit, that values of the application changed (once per write, however many)."""
+    _notify_after_commit(application_values_changed, application, by, status=application.status)
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from tests.factories.indicators import make_cycle
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 DEADLINE = dt.datetime(2099, 2, 26, 16, 30, tzinfo=ZoneInfo("Asia/Bangkok"))
-THAI_HEADERS = ["รหัส", "ตัวชี้วัด", "หน่วย", "ค่าที่ยอมรับ", "ค่า", "ช่วงเวลาของข้อมูล", "แหล่งข้อมูล", "หมายเหตุ"]
+THAI_HEADERS = ["รหัส", "ตัวชี้วัด", "หน่วย", "ค่าที่ยอมรับ", "ค่า", "คำอธิบายสิ่งที่ดำเนินการ", "ช่วงเวลาของข้อมูล", "แหล่งข้อมูล", "หมายเหตุ"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-VALUE, PERIOD, SOURCE, COMMENT = 5, 6, 7, 8  # columns of the data sheet (1-based, as openpyxl counts)
+VALUE, DESCRIPTION, PERIOD, SOURCE, COMMENT = 5, 6, 7, 8, 9  # columns of the data sheet (1-based, as openpyxl counts)
 
 
 @pytest.fixture(autouse=True)
