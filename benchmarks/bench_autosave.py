@@ -143,6 +143,9 @@ def autosave_figure(application: Application, editor: User, password: str) -> Fi
         indicator.code
         for indicator in applicable_indicators(application)
         if indicator.value_type in ("number", "percent", "count")
+        # Every value posted (5 to 94) is within the indicator's range, so every answer is "saved".
+        and (indicator.min_value is None or indicator.min_value <= 5)
+        and (indicator.max_value is None or indicator.max_value >= 94)
     ]
     paths = [reverse("applications:value-save", args=[application.pk, code]) for code in codes]
     with Server() as server:
@@ -197,7 +200,10 @@ def _completed_workbook(application: Application, shift: int) -> bytes:
         elif indicator.value_type == "text":
             sheet.cell(row=row, column=value, value=f"โครงการที่ {shift + row}")
         else:
-            sheet.cell(row=row, column=value, value=(shift + row) % 50 + 1)
+            low = indicator.min_value if indicator.min_value is not None else Decimal(0)
+            high = indicator.max_value if indicator.max_value is not None else low + 100
+            number = low + (high - low) * Decimal((shift + row) % 9 + 1) / 10
+            sheet.cell(row=row, column=value, value=int(number) if indicator.value_type == "count" else float(number))
         sheet.cell(row=row, column=period, value=f"ปีงบประมาณ {2560 + shift % 9}")
     buffer = io.BytesIO()
     workbook.save(buffer)
