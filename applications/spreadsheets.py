@@ -386,14 +386,10 @@ class UploadError:
         return self.row is None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-            "code": self.code,
-            "name_th": self.name_th,
-            "name_en": self.name_en,
-        }
+        stored: dict[str, Any] = {"row": self.row, "column": self.column, "message": self.message}
+        if self.code:
+            stored.update(code=self.code, name_th=self.name_th, name_en=self.name_en)
+        return stored
 
     def __str__(self) -> str:
         if self.row is None:
