@@ -121,6 +121,7 @@ class IndicatorValue(models.Model):
 
     @property
     def is_answered(self) -> bool:
+        """Keep in step with ANSWERED, the same rule as a query condition."""
         return self.number is not None or self.flag is not None or self.level is not None or bool(self.text.strip())
 
     @property
@@ -132,6 +133,10 @@ class IndicatorValue(models.Model):
         if self.number is not None:
             return format(self.number.normalize(), "f")
         return self.text
+
+
+# IndicatorValue.is_answered as a query condition (text of blanks only is no answer).
+ANSWERED = Q(number__isnull=False) | Q(flag__isnull=False) | Q(level__isnull=False) | ~Q(text__regex=r"^\s*$")
 
 
 class Evidence(models.Model):

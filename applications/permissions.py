@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus
@@ -14,6 +16,19 @@ from portal.models import Municipality, User
 
 def is_before_deadline(cycle: AwardCycle, municipality: Municipality) -> bool:
     deadline = deadline_for(cycle, municipality)
+    return deadline is None or timezone.now() <= deadline
+
+
+def application_deadline(application: Application) -> dt.datetime | None:
+    """The deadline that applies to the application's municipality. An application fetched through
+    applications_visible_to carries its municipality's extension (annotated: no query); any other is looked up."""
+    if hasattr(application, "extended_deadline"):
+        return application.extended_deadline or application.cycle.submission_deadline
+    return deadline_for(application.cycle, application.municipality)
+
+
+def is_application_before_deadline(application: Application) -> bool:
+    deadline = application_deadline(application)
     return deadline is None or timezone.now() <= deadline
 
 
@@ -36,7 +51,7 @@ def can_edit_application(user: User, application: Application) -> bool:
         return False
     if application.status != ApplicationStatus.DRAFT:
         return False
-    return is_before_deadline(application.cycle, application.municipality)
+    return is_application_before_deadline(application)
 
 
 def can_submit_application(user: User, application: Application) -> bool:

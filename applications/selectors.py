@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus
-from applications.models import Application, Evidence, IndicatorValue, ValueChange
+from applications.models import ANSWERED, Application, Evidence, IndicatorValue, ValueChange
 from indicators.enums import AreaKind, CyclePhase, Track
 from indicators.models import Area, AwardCycle, DeadlineExtension, Indicator, SizeClass
+from indicators.selectors import extension_deadline
 from portal.enums import MUNICIPAL_ROLES, Role
 from portal.models import ReviewerConflict, User
 
@@ -25,7 +27,10 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     """Admins see every application; officers their municipality's; reviewers the submitted applications assigned
     to them, and every submitted one once the cycle reaches committee ranking — never one of a municipality or
     province they declared a conflict with."""
-    applications = Application.objects.select_related("cycle__framework", "municipality__province", "size_class")
+    # Each row carries its municipality's deadline extension, so that the pages' deadline checks cost no query.
+    applications = Application.objects.select_related(
+        "cycle__framework", "municipality__province", "size_class"
+    ).annotate(extended_deadline=extension_deadline())
     if not user.is_authenticated:
         return applications.none()
     if user.role == Role.ADMIN:
@@ -99,9 +104,9 @@ def application_sections(application: Application) -> list[Section]:
             Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
         )
     )
-    values = {value.indicator_id: value for value in application.values.select_related("updated_by")}
+    values = {value.indicator_id: value for value in application.values.select_related("updated_by").order_by()}
     evidence: dict[int, list[Evidence]] = defaultdict(list)
-    for item in application.evidence.all():
+    for item in application.evidence.order_by("uploaded_at", "pk"):
         evidence[item.indicator_id].append(item)
     return [
         Section(
@@ -115,7 +120,35 @@ def application_sections(application: Application) -> list[Section]:
     ]
 
 
-def completeness(sections: list[Section]) -> tuple[int, int]:
+@dataclass(frozen=True)
+class AreaCode:
+    code: str
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """A section's counters without its rows (what an autosave redraws); `area.code` as on a Section."""
+
+    area: AreaCode
+    answered: int
+    applicable: int
+
+
+def section_progress(application: Application) -> list[SectionProgress]:
+    """Answered and applicable indicators per applicable area, counted by the database (one query)."""
+    answered = Exists(
+        IndicatorValue.objects.filter(ANSWERED, application=application, indicator=OuterRef("indicators"))
+    )
+    areas = applicable_areas(application).annotate(
+        applicable_count=Count("indicators"), answered_count=Count("indicators", filter=Q(answered))
+    )
+    return [
+        SectionProgress(AreaCode(code), answered_count, applicable_count)
+        for code, applicable_count, answered_count in areas.values_list("code", "applicable_count", "answered_count")
+    ]
+
+
+def completeness(sections: list[Section] | list[SectionProgress]) -> tuple[int, int]:
     answered = sum(section.answered for section in sections)
     applicable = sum(section.applicable for section in sections)
     return answered, applicable
@@ -129,7 +162,7 @@ def value_history(application: Application, indicator: Indicator | None = None) 
 
 
 def numbers_by_code(application: Application) -> dict[str, Decimal | None]:
-    return dict(application.values.values_list("indicator__code", "number"))
+    return dict(application.values.order_by().values_list("indicator__code", "number"))
 
 
 def previous_application(application: Application) -> Application | None:
@@ -145,21 +178,55 @@ def previous_application(application: Application) -> Application | None:
     ).first()
 
 
-def peer_numbers(application: Application, indicator: Indicator) -> list[Decimal]:
-    """Values of the same indicator from other applications of the same cycle and size class (none when the
-    application is outside every size class: those applications are not peers of each other)."""
-    if application.size_class_id is None:
-        return []
-    return list(
-        IndicatorValue.objects.filter(
+@dataclass(frozen=True)
+class ValueComparison:
+    """What one saved value is compared with: the municipality's previous-cycle value of the indicator, the peers'
+    values, and the application's own numbers of the indicators named by the checks that the indicator is in."""
+
+    previous: Decimal | None
+    peers: list[Decimal]
+    own: dict[str, Decimal | None]
+
+
+def value_comparison(application: Application, indicator: Indicator, *, codes: Collection[str]) -> ValueComparison:
+    """Everything one value's warnings and checks compare against, in one query: the same indicator's value in the
+    municipality's previous-cycle application (see previous_application); the values of the same indicator from
+    other applications of the same cycle and size class (none when the application is outside every size class:
+    those applications are not peers of each other); and the application's own numbers for `codes`."""
+    previous_cycle_id = application.cycle.previous_id
+    wanted = Q(pk__in=[])
+    if application.size_class_id is not None:
+        wanted |= Q(
             indicator=indicator,
             application__cycle_id=application.cycle_id,
             application__size_class_id=application.size_class_id,
             number__isnull=False,
+        ) & ~Q(application_id=application.pk)
+    if previous_cycle_id is not None:
+        wanted |= Q(
+            application__cycle_id=previous_cycle_id,
+            application__municipality_id=application.municipality_id,
+            application__track=application.track,
+            application__category_code=application.category_code,
+            indicator__code=indicator.code,
         )
-        .exclude(application_id=application.pk)
-        .values_list("number", flat=True)
-    )
+    if codes:
+        wanted |= Q(application_id=application.pk, indicator__code__in=list(codes))
+    comparison = ValueComparison(previous=None, peers=[], own={})
+    if application.size_class_id is None and previous_cycle_id is None and not codes:
+        return comparison
+    previous: Decimal | None = None
+    rows = IndicatorValue.objects.filter(wanted).order_by()
+    for application_id, cycle_id, code, number in rows.values_list(
+        "application_id", "application__cycle_id", "indicator__code", "number"
+    ):
+        if application_id == application.pk:
+            comparison.own[code] = number
+        elif cycle_id == previous_cycle_id:
+            previous = number
+        else:
+            comparison.peers.append(number)
+    return ValueComparison(previous=previous, peers=comparison.peers, own=comparison.own)
 
 
 @dataclass(frozen=True)

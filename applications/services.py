@@ -26,14 +26,14 @@ from applications.models import (
     ValueChange,
 )
 from applications.outliers import is_change_outlier, is_peer_outlier, peer_stats
-from applications.permissions import is_before_deadline
+from applications.permissions import is_application_before_deadline, is_before_deadline
 from applications.selectors import (
     applicable_indicators,
     application_sections,
     numbers_by_code,
-    peer_numbers,
     previous_application,
     size_class_for,
+    value_comparison,
 )
 from applications.signals import application_reopened, application_submitted, application_values_changed
 from applications.validation import IndicatorRules, InvalidValueError, failed_checks, parse_value
@@ -60,8 +60,10 @@ class StaleValueError(Exception):
         self.field = field
 
 
-def _notify_after_commit(signal: Any, application: Application, by: User) -> None:
-    transaction.on_commit(partial(signal.send, sender=Application, application_id=application.pk, by_id=by.pk))
+def _notify_after_commit(signal: Any, application: Application, by: User, **details: Any) -> None:
+    transaction.on_commit(
+        partial(signal.send, sender=Application, application_id=application.pk, by_id=by.pk, **details)
+    )
 
 
 @transaction.atomic
@@ -135,7 +137,7 @@ class SaveResult:
 def ensure_editable(application: Application) -> None:
     if application.status != ApplicationStatus.DRAFT:
         raise ValidationError(_("This application is submitted and locked."), code="locked")
-    if not is_before_deadline(application.cycle, application.municipality):
+    if not is_application_before_deadline(application):
         raise ValidationError(
             _("The submission deadline has passed; the application can no longer change."), code="late"
         )
@@ -166,11 +168,17 @@ def save_value(
         expected_version=expected_version,
         channel=channel,
     )
+    checks = checks_naming(application, indicator)
+    # One query for what the warnings and the checks compare the value with.
+    comparison = value_comparison(
+        application, indicator, codes={code for check in checks for code in check["indicators"]}
+    )
+    context = OutlierContext(previous={indicator.code: comparison.previous}, peers={indicator.pk: comparison.peers})
     return SaveResult(
         value=value,
         changed=changed,
-        warnings=outlier_warnings(application, indicator, value),
-        check_errors=check_errors(application, indicator),
+        warnings=outlier_warnings(application, indicator, value, context),
+        check_errors=_failure_messages(checks, comparison.own),
     )
 
 
@@ -185,12 +193,40 @@ def _write_value(
 ) -> tuple[IndicatorValue, bool]:
     """Validate and write one indicator's changed fields, with their history; the caller decides whether the
     application may change (a draft, or an open clarification request). Returns the value and whether it changed."""
-    value = IndicatorValue.objects.select_for_update().filter(application=application, indicator=indicator).first()
+    value = (
+        IndicatorValue.objects.select_for_update(of=("self",))
+        .filter(application=application, indicator=indicator)
+        .order_by()
+        .first()
+    )
     if value is None:
         # Not saved until something is entered: an empty autosave leaves no row behind.
         value = IndicatorValue(application=application, indicator=indicator)
     if expected_version is not None and value.version != expected_version:
         raise StaleValueError(value, next(iter(changes), "value"))
+    history, touched = change_value(
+        application=application, value=value, indicator=indicator, by=by, changes=changes, channel=channel
+    )
+    if touched:
+        value.save()
+        ValueChange.objects.bulk_create(history)
+        notify_values_changed(application, by)
+    return value, bool(history)
+
+
+def change_value(
+    *,
+    application: Application,
+    value: IndicatorValue,
+    indicator: Indicator,
+    by: User,
+    changes: dict[str, str],
+    channel: str,
+) -> tuple[list[ValueChange], bool]:
+    """Apply one indicator's changed fields to `value` in memory, by the form's rules, and return the history rows
+    of what changed and whether the value must be saved (a change, or a copied value confirmed). A changed value
+    gets a new version. Nothing is written: the caller saves, alone (the form) or in bulk (an import). Raises
+    ValidationError for an invalid value or a text over its limit."""
     new = {name: getattr(value, name) for name in VALUE_FIELDS}
     if "value" in changes:
         try:
@@ -221,16 +257,19 @@ def _write_value(
         if new[name] != getattr(value, name)
     ]
     confirmed_copy = value.is_copied and channel != Channel.PREFILL
-    if history or confirmed_copy:
+    touched = bool(history) or confirmed_copy
+    if touched:
         for name in VALUE_FIELDS:
             setattr(value, name, new[name])
         value.is_copied = channel == Channel.PREFILL
         value.version += 1
         value.updated_at, value.updated_by = timezone.now(), by
-        value.save()
-        ValueChange.objects.bulk_create(history)
-        _notify_after_commit(application_values_changed, application, by)
-    return value, bool(history)
+    return history, touched
+
+
+def notify_values_changed(application: Application, by: User) -> None:
+    """Tell the listeners, after commit, that values of the application changed (once per write, however many)."""
+    _notify_after_commit(application_values_changed, application, by, status=application.status)
 
 
 @dataclass(frozen=True)
@@ -272,13 +311,8 @@ def outlier_warnings(
         old = context.previous.get(indicator.code)
         peer_values = context.peers.get(indicator.pk, [])
     else:
-        previous = previous_application(application)
-        old = (
-            previous.values.filter(indicator__code=indicator.code).values_list("number", flat=True).first()
-            if previous is not None
-            else None
-        )
-        peer_values = peer_numbers(application, indicator)
+        comparison = value_comparison(application, indicator, codes=())
+        old, peer_values = comparison.previous, comparison.peers
     if is_change_outlier(value.number, old):
         warnings.append(
             _("Very different from your previous cycle ({old}). Please explain in the comment.").format(
@@ -296,15 +330,27 @@ def outlier_warnings(
     return warnings
 
 
-def check_errors(application: Application, indicator: Indicator | None = None) -> list[str]:
-    """Messages of the framework's checks across indicators that fail (only those naming `indicator`, if given)."""
+def checks_naming(application: Application, indicator: Indicator | None = None) -> list[dict[str, Any]]:
+    """The framework's checks across indicators (only those naming `indicator`, if given)."""
     checks = application.cycle.framework.checks
     if indicator is not None:
         checks = [check for check in checks if indicator.code in check["indicators"]]
+    return list(checks)
+
+
+def _failure_messages(checks: list[dict[str, Any]], numbers: dict[str, Decimal | None]) -> list[str]:
     if not checks:
         return []
-    failures = failed_checks(checks, numbers_by_code(application), language=translation.get_language() or "th")
+    failures = failed_checks(checks, numbers, language=translation.get_language() or "th")
     return [failure.message for failure in failures]
+
+
+def check_errors(application: Application, indicator: Indicator | None = None) -> list[str]:
+    """Messages of the framework's checks across indicators that fail (only those naming `indicator`, if given)."""
+    checks = checks_naming(application, indicator)
+    if not checks:
+        return []
+    return _failure_messages(checks, numbers_by_code(application))
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-COLUMNS: tuple[str, ...] = ("code", "name", "unit", "allowed", "value", "period", "source", "comment")
+COLUMNS: tuple[str, ...] = ("code", "name", "unit", "allowed", "value", "description", "period", "source", "comment")
 HEADERS: Mapping[str, Mapping[str, str]] = {
     "th": {
         "code": "รหัส",
@@ -42,6 +42,7 @@ HEADERS: Mapping[str, Mapping[str, str]] = {
         "unit": "หน่วย",
         "allowed": "ค่าที่ยอมรับ",
         "value": "ค่า",
+        "description": "คำอธิบายสิ่งที่ดำเนินการ",
         "period": "ช่วงเวลาของข้อมูล",
         "source": "แหล่งข้อมูล",
         "comment": "หมายเหตุ",
@@ -52,6 +53,7 @@ HEADERS: Mapping[str, Mapping[str, str]] = {
         "unit": "Unit",
         "allowed": "Allowed values",
         "value": "Value",
+        "description": "Description of what was done",
         "period": "Period of the data",
         "source": "Source",
         "comment": "Comment",
@@ -59,6 +61,8 @@ HEADERS: Mapping[str, Mapping[str, str]] = {
 }
 # The columns an upload must keep; name, unit and allowed values are there to help the officer and are not read.
 READ_COLUMNS: tuple[str, ...] = ("code", "value", "period", "source", "comment")
+# Read when present: a rubric indicator's description of what was done (files of the first format lack it).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("description",)
 YES_WORDS: Mapping[str, str] = {"th": "มี", "en": "yes"}
 NO_WORDS: Mapping[str, str] = {"th": "ไม่มี", "en": "no"}
 DATA_SHEETS: Mapping[str, str] = {"th": "ตัวชี้วัด", "en": "Indicators"}
@@ -74,6 +78,7 @@ WIDTHS: Mapping[str, int] = {
     "unit": 24,
     "allowed": 40,
     "value": 16,
+    "description": 60,
     "period": 22,
     "source": 36,
     "comment": 40,
@@ -89,6 +94,11 @@ _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$")
 
 def _language(language: str | None) -> str:
     return "th" if (language or "th").startswith("th") else "en"
+
+
+def indicator_name(name_th: str, name_en: str, language: str | None = None) -> str:
+    """An indicator's name in `language` (default: the active language)."""
+    return name_th if _language(language or translation.get_language()) == "th" else name_en
 
 
 def column_label(key: str, language: str | None = None) -> str:
@@ -155,14 +165,16 @@ def _write_values_sheet(sheet: Worksheet, application: Application, lang: str) -
                 _unit_label(indicator, lang),
                 _allowed_text(indicator, lang, max_points),
                 _cell_value(indicator, value, lang),
+                value.text or None if value and indicator.value_type == "rubric" else None,
                 value.period if value else None,
                 value.source if value else None,
                 value.comment if value else None,
             ]
         )
-        for key in ("name", "allowed", "comment"):
+        for key in ("name", "allowed", "description", "comment"):
             sheet.cell(row=row, column=COLUMNS.index(key) + 1).alignment = Alignment(wrap_text=True, vertical="top")
-        for key in ("value", "period", "source", "comment"):
+        inputs = ("value", "description", "period", "source", "comment")
+        for key in inputs if indicator.value_type == "rubric" else tuple(k for k in inputs if k != "description"):
             cell = sheet.cell(row=row, column=COLUMNS.index(key) + 1)
             cell.fill = input_fill
             # Text cells stop Excel from turning "2567" or "1/2567" into numbers or dates.
@@ -299,6 +311,10 @@ def _write_help_sheet(workbook: Workbook, application: Application, lang: str) -
             source=headers["source"],
             comment=headers["comment"],
         ),
+        _(
+            "For each rubric indicator, also describe what the municipality did in the column “{description}”: "
+            "with it the whole application can be completed in this file."
+        ).format(description=headers["description"]),
         _("2. Do not change the column “{code}” and do not rename the columns.").format(code=headers["code"]),
         _("3. Numbers: type only the number, without the unit or the percent sign (for 85 percent type 85)."),
         _("4. Yes/no rows: choose “{yes}” or “{no}”. Rubric rows: choose the level from 0 to {max_points}.").format(
@@ -346,6 +362,7 @@ class UploadRow:
     period: str
     source: str
     comment: str
+    description: str | None = None  # None: the file has no description column
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,17 +372,36 @@ class UploadError:
     message: str
     row: int | None = None
     column: str = ""  # a key of COLUMNS
+    # The indicator the row is about, when it is known: its code and both names (shown in the reader's language).
+    code: str = ""
+    name_th: str = ""
+    name_en: str = ""
+
+    @classmethod
+    def about(cls, indicator: Indicator, message: str, row: int, column: str) -> UploadError:
+        return cls(message, row, column, indicator.code, indicator.name_th, indicator.name_en)
 
     @property
     def is_file_level(self) -> bool:
         return self.row is None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        stored: dict[str, Any] = {"row": self.row, "column": self.column, "message": self.message}
+        if self.code:
+            stored.update(code=self.code, name_th=self.name_th, name_en=self.name_en)
+        return stored
 
     def __str__(self) -> str:
         if self.row is None:
             return self.message
+        if self.code:
+            return _("Row {row}, {code} {name}, column {column}: {message}").format(
+                row=self.row,
+                code=self.code,
+                name=indicator_name(self.name_th, self.name_en),
+                column=column_label(self.column),
+                message=self.message,
+            )
         return _("Row {row}, column {column}: {message}").format(
             row=self.row, column=column_label(self.column), message=self.message
         )
@@ -507,14 +543,17 @@ def _as_shown_percent(raw: str) -> str:
 
 
 def _rows(workbook: _Workbook, application: Application) -> tuple[list[UploadRow], list[UploadError]]:
-    known = {code.casefold(): code for code in applicable_indicators(application).values_list("code", flat=True)}
+    indicators = {indicator.code: indicator for indicator in applicable_indicators(application)}
+    known = {code.casefold(): code for code in indicators}
     frame, columns = workbook.values, workbook.columns
     rows: list[UploadRow] = []
     errors: list[UploadError] = []
     first_row: dict[str, int] = {}
     for index in range(1, len(frame)):
         excel_row = index + 1
-        cells = {key: _text(frame.iat[index, columns[key]]) for key in READ_COLUMNS}
+        cells = {
+            key: _text(frame.iat[index, columns[key]]) for key in (*READ_COLUMNS, *OPTIONAL_COLUMNS) if key in columns
+        }
         if not any(cells.values()):
             continue
         raw_code = cells["code"]
@@ -529,7 +568,8 @@ def _rows(workbook: _Workbook, application: Application) -> tuple[list[UploadRow
             )
         elif code in first_row:
             errors.append(
-                UploadError(
+                UploadError.about(
+                    indicators[code],
                     _("{code} appears more than once (first in row {row}).").format(code=code, row=first_row[code]),
                     excel_row,
                     "code",
@@ -548,6 +588,7 @@ def _rows(workbook: _Workbook, application: Application) -> tuple[list[UploadRow
                     period=cells["period"],
                     source=cells["source"],
                     comment=cells["comment"],
+                    description=cells.get("description"),
                 )
             )
     return rows, errors

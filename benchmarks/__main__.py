@@ -18,7 +18,7 @@ import time
 from importlib import import_module
 from pathlib import Path
 
-BENCHMARKS = ("bench_municipalities", "bench_scoring", "bench_board", "bench_packets")
+BENCHMARKS = ("bench_municipalities", "bench_scoring", "bench_board", "bench_packets", "bench_autosave")
 RESULTS = Path(__file__).resolve().parent / "results.json"
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "benchmarks.settings",

@@ -34,13 +34,18 @@ from django.db.models import Model
 HOST = "127.0.0.1"  # the only address the benchmarks ever send a request to
 WORKERS = 2
 STARTUP_SECONDS = 60
-# wrk counts every response that is not 200 (redirects included) through this script; a benchmark of error pages or
-# of the log-in page is worthless. One thread (-t1), so one counter.
+# wrk counts every response that is not 200 (redirects included) through this script, and every one whose body lacks
+# `must_contain` when a benchmark's own script sets it; a benchmark of error pages or of the log-in page is
+# worthless. One thread (-t1), so one counter.
 WRK_SCRIPT = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) not_ok = 0 end
-function response(status, headers, body) if status ~= 200 then not_ok = not_ok + 1 end end
+function response(status, headers, body)
+  if status ~= 200 or (must_contain ~= nil and not string.find(body, must_contain, 1, true)) then
+    not_ok = not_ok + 1
+  end
+end
 function done(summary, latency, requests)
   local count = 0
   for _, thread in ipairs(threads) do count = count + thread:get("not_ok") end
@@ -372,16 +377,18 @@ class WrkResult:
     requests: int
 
 
-def wrk(url: str, cookies: Mapping[str, str], *, seconds: int, connections: int = 4) -> WrkResult:
+def wrk(url: str, cookies: Mapping[str, str], *, seconds: int, connections: int = 4, script: str = "") -> WrkResult:
     """Requests per second wrk reaches against one URL (one thread, `connections` connections, `seconds` long).
 
+    `script` is Lua appended to the counting script: it may define `request` (to POST, or vary the path) and set
+    `must_contain`, text every response body must hold to count as a success.
     Fails loudly on any response other than 200, on socket errors and timeouts, and on a run with no request done.
     """
     if not url.startswith(f"http://{HOST}:"):
         raise BenchmarkError(f"wrk is only ever aimed at {HOST}, not {url}")
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT)
-        script.flush()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(WRK_SCRIPT + script)
+        lua.flush()
         command = [
             "wrk",
             "-t1",
@@ -390,7 +397,7 @@ def wrk(url: str, cookies: Mapping[str, str], *, seconds: int, connections: int 
             "--timeout",
             "30s",
             "-s",
-            script.name,
+            lua.name,
             "-H",
             "Cookie: " + "; ".join(f"{name}={value}" for name, value in cookies.items()),
             url,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from indicators.enums import CyclePhase
 from indicators.models import Area, AwardCycle, CycleSettingsChange, DeadlineExtension, FrameworkVersion, Indicator
@@ -38,3 +38,14 @@ def deadline_for(cycle: AwardCycle, municipality: Municipality) -> dt.datetime |
     """The submission deadline that applies to one municipality: its extension, else the cycle's."""
     extension = DeadlineExtension.objects.filter(cycle=cycle, municipality=municipality).first()
     return extension.deadline if extension is not None else cycle.submission_deadline
+
+
+def extension_deadline(cycle: str = "cycle", municipality: str = "municipality") -> Subquery:
+    """The municipality's extended deadline as an expression on a row that has `cycle` and `municipality` fields
+    (NULL without an extension: then the cycle's deadline applies, as in deadline_for). Annotating a query with it
+    gives each row its deadline without a query of its own."""
+    return Subquery(
+        DeadlineExtension.objects.filter(cycle=OuterRef(cycle), municipality=OuterRef(municipality))
+        .order_by()
+        .values("deadline")[:1]
+    )

@@ -1,5 +1,6 @@
-"""Thai-first language selection."""
+"""Thai-first language selection, default deny, and the session renewed without a write on every request."""
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -49,3 +50,26 @@ class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.headers.get("HX-Request") == "true":
             return HttpResponse(status=401, headers={"HX-Trigger": "session-expired"})
         return super().handle_no_permission(request, view_func)
+
+
+class SessionRenewalMiddleware:
+    """Keep an active officer's session alive (it ends after SESSION_COOKIE_AGE of idleness) without writing the
+    session on every request: a logged-in session is saved again, with a fresh expiry, only when its last renewal is
+    older than SESSION_RENEW_SECONDS. Idleness then ends a session between SESSION_COOKIE_AGE minus that interval and
+    SESSION_COOKIE_AGE after the last request. Sessions of anonymous visitors are not touched."""
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or session.get("_auth_user_id") is None:
+            return response
+        now = int(time.time())
+        renewed_at = session.get(self.KEY)
+        if not isinstance(renewed_at, int) or now - renewed_at >= settings.SESSION_RENEW_SECONDS:
+            session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it with a new expiry
+        return response

@@ -39,9 +39,14 @@ def score_reopened_application(sender: Any, application_id: int, by_id: int | No
 
 
 @receiver(application_values_changed)
-def rescore_amended_application(sender: Any, application_id: int, by_id: int | None = None, **kwargs: Any) -> None:
+def rescore_amended_application(
+    sender: Any, application_id: int, by_id: int | None = None, status: str | None = None, **kwargs: Any
+) -> None:
     """A draft's changes only move the live estimate; a submitted application's amendment (answering a
-    clarification request) changes its stored scores."""
+    clarification request) changes its stored scores. A change the sender made in a draft (an autosave) costs no
+    query here."""
+    if status == ApplicationStatus.DRAFT:
+        return
     application = _application(application_id)
     if application is not None and application.status != ApplicationStatus.DRAFT:
         request_application_score(application=application, reason="amended", by=_user(by_id))

@@ -22,6 +22,7 @@ from applications.enums import ApplicationStatus
 from applications.forms import ReopenForm, StartApplicationForm
 from applications.models import Application, Evidence, IndicatorValue
 from applications.permissions import (
+    application_deadline,
     can_edit_application,
     can_reopen_application,
     can_start_application,
@@ -32,6 +33,7 @@ from applications.selectors import (
     applications_visible_to,
     completeness,
     open_calls_for,
+    section_progress,
     value_history,
 )
 from applications.services import (
@@ -49,7 +51,6 @@ from applications.services import (
 )
 from indicators.models import AwardCycle, Indicator
 from indicators.rules import UNITS
-from indicators.selectors import deadline_for
 from portal.http import AuthenticatedHttpRequest
 
 
@@ -184,7 +185,7 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
             answered=answered,
             applicable=applicable,
             percent=round(100 * answered / applicable) if applicable else 0,
-            deadline=deadline_for(application.cycle, application.municipality),
+            deadline=application_deadline(application),
             can_submit=can_submit_application(user, application),
             can_reopen=can_reopen_application(user, application),
             reopen_form=ReopenForm() if can_reopen_application(user, application) else None,
@@ -248,7 +249,7 @@ class ValueSaveView(ApplicationMixin, View):
                 check_errors=result.check_errors,
                 value=value,
             )
-        sections = application_sections(application)
+        sections = section_progress(application)
         answered, applicable = completeness(sections)
         context.update(
             sections=sections,
@@ -442,7 +443,7 @@ class SubmitView(ApplicationMixin, TemplateView):
             application=self.application,
             report=report,
             digest=receipt_digest(self.application),
-            deadline=deadline_for(self.application.cycle, self.application.municipality),
+            deadline=application_deadline(self.application),
             **kwargs,
         )
 

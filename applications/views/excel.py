@@ -19,7 +19,7 @@ from applications.imports import apply_import, check_import, is_ready_to_apply
 from applications.models import Application, ImportRun
 from applications.permissions import can_edit_application
 from applications.selectors import applications_visible_to
-from applications.spreadsheets import NO_WORDS, YES_WORDS, build_template, column_label
+from applications.spreadsheets import NO_WORDS, YES_WORDS, build_template, column_label, indicator_name
 from portal.forms import PortalFormMixin
 from portal.http import AuthenticatedHttpRequest
 from portal.uploads import XLSX, sanitise_filename
@@ -135,7 +135,7 @@ def _change_row(change: dict[str, Any], language: str) -> dict[str, Any]:
     return {
         "row": change["row"],
         "code": change["code"],
-        "name": change["name_th"] if language == "th" else change["name_en"],
+        "name": indicator_name(change["name_th"], change["name_en"], language),
         "field": column_label(change["field"], language),
         "old": _shown(change, change["old"], language),
         "new": _shown(change, change["new"], language),
@@ -143,8 +143,10 @@ def _change_row(change: dict[str, Any], language: str) -> dict[str, Any]:
 
 
 def _error_row(error: dict[str, Any], language: str) -> dict[str, Any]:
+    code = error.get("code", "")  # runs checked before errors named their indicator have none
     return {
         "row": error["row"],
+        "indicator": f"{code} {indicator_name(error['name_th'], error['name_en'], language)}" if code else "",
         "column": column_label(error["column"], language) if error["column"] else "",
         "message": error["message"],
     }

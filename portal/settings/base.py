@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,9 +126,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 
-# SESSIONS: an idle officer is logged out after 8 hours; the expiry is renewed on every request.
+# SESSIONS: an idle officer is logged out after 8 hours. The expiry is renewed by a request at most every 5 minutes
+# (portal.middleware.SessionRenewalMiddleware), not written on every request.
 SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Read from the cache (Redis on the full stack), written through to the database: a request reads no session row.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -295,7 +295,10 @@ def test_application_form_query_count_is_constant(
     )
     client = logged_in(cast.editor_a)
 
-    with django_assert_num_queries(14):
+    # User (the session is read from the cache), application (with its deadline), areas, indicators, values, evidence,
+    # the user's municipality; the session renewed, as on the first request after logging in (savepoint, update,
+    # release).
+    with django_assert_num_queries(10):
         response = client.get(url("detail", application), {"section": "CA"})
 
     assert response.status_code == 200

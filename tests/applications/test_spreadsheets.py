@@ -24,9 +24,9 @@ from tests.factories.indicators import make_cycle
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 DEADLINE = dt.datetime(2099, 2, 26, 16, 30, tzinfo=ZoneInfo("Asia/Bangkok"))
-THAI_HEADERS = ["รหัส", "ตัวชี้วัด", "หน่วย", "ค่าที่ยอมรับ", "ค่า", "ช่วงเวลาของข้อมูล", "แหล่งข้อมูล", "หมายเหตุ"]
+THAI_HEADERS = ["รหัส", "ตัวชี้วัด", "หน่วย", "ค่าที่ยอมรับ", "ค่า", "คำอธิบายสิ่งที่ดำเนินการ", "ช่วงเวลาของข้อมูล", "แหล่งข้อมูล", "หมายเหตุ"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-VALUE, PERIOD, SOURCE, COMMENT = 5, 6, 7, 8  # columns of the data sheet (1-based, as openpyxl counts)
+VALUE, DESCRIPTION, PERIOD, SOURCE, COMMENT = 5, 6, 7, 8, 9  # columns of the data sheet (1-based, as openpyxl counts)
 
 
 @pytest.fixture(autouse=True)
@@ -180,6 +180,7 @@ def test_build_template_in_english(application):
         "Unit",
         "Allowed values",
         "Value",
+        "Description of what was done",
         "Period of the data",
         "Source",
         "Comment",
@@ -229,7 +230,14 @@ def test_read_upload_names_row_and_column_of_code_errors(application):
 
     assert errors == [
         UploadError("XX-99 is not an indicator of this application.", 3, "code"),
-        UploadError("CA-10 appears more than once (first in row 11).", 36, "code"),
+        UploadError(
+            "CA-10 appears more than once (first in row 11).",
+            36,
+            "code",
+            "CA-10",
+            "แผนจัดการคุณภาพอากาศและหน่วยงานรับผิดชอบ",
+            "Air-quality management plan and responsible unit",
+        ),
     ]
     assert len(rows) == 32
 
@@ -244,7 +252,7 @@ def test_read_upload_error_names_the_column_in_the_users_language():
 def test_read_upload_refuses_missing_columns(application):
     workbook = template(application)
     workbook.worksheets[0]["E1"] = "ค่าที่กรอก"
-    workbook.worksheets[0]["H1"] = None
+    workbook.worksheets[0]["I1"] = None
 
     rows, errors = read_upload(as_upload(workbook), application=application)
 
@@ -332,13 +340,14 @@ def test_check_import_reports_invalid_values_with_row_and_column(cast, applicati
     run = check_import(application=application, file=as_upload(workbook), by=cast.editor_a)
 
     assert run.status == ImportStatus.CHECKED
-    assert run.errors == [
-        {"row": 2, "column": "value", "message": "Enter a number, e.g. 12.5"},
-        {"row": 3, "column": "code", "message": "XX-99 is not an indicator of this application."},
-        {"row": 6, "column": "value", "message": "The value must be from 0 to 100."},
-        {"row": 8, "column": "value", "message": "Choose a level from 0 to 4."},
-        {"row": 36, "column": "code", "message": "CA-10 appears more than once (first in row 11)."},
+    assert [(error["row"], error["column"], error.get("code"), error["message"]) for error in run.errors] == [
+        (2, "value", "CA-01", "Enter a number, e.g. 12.5"),
+        (3, "code", None, "XX-99 is not an indicator of this application."),
+        (6, "value", "CA-05", "The value must be from 0 to 100."),
+        (8, "value", "CA-07", "Choose a level from 0 to 4."),
+        (36, "code", "CA-10", "CA-10 appears more than once (first in row 11)."),
     ]
+    assert run.errors[3]["name_en"] == "Alternative fuels and low-emission transport measures"
     assert is_ready_to_apply(run) is False
 
 

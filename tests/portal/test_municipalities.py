@@ -155,7 +155,7 @@ def test_municipality_list_query_count_is_constant(client, django_assert_num_que
     MunicipalityFactory.create_batch(rows)
     client.force_login(UserFactory(role=Role.REVIEWER))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("portal:municipality-list"))
 
     assert len(response.context["municipalities"]) == rows

@@ -659,7 +659,7 @@ def test_registration_list_query_count_is_constant(client, cast, django_assert_n
         awaiting(cast.municipality_a, email=f"officer{number}@yala.go.th")
     client.force_login(cast.admin)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("portal:registration-list"))
 
     assert len(response.context["registrations"]) == rows
@@ -921,7 +921,7 @@ def test_user_list_query_count_is_constant(client, cast, django_assert_num_queri
         UserFactory(editor=True, email=f"editor{number}@example.go.th")
     client.force_login(cast.admin)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("portal:user-list"))
 
     assert len(response.context["users"]) == rows

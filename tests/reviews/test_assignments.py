@@ -357,7 +357,7 @@ def test_assignments_page_query_count_is_constant(client, django_assert_num_quer
     ReviewerConflict.objects.create(reviewer=reviewers[1], province=application.municipality.province, reason="x")
     client.force_login(admin)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("reviews:assignments", kwargs={"code": cycle.code}))
 
     assert len(response.context["rows"]) == count

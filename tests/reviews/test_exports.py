@@ -714,7 +714,7 @@ def test_exports_page_query_count_is_constant(cast, cycle, count, django_assert_
         done_run(cycle, cast.admin)
     client = logged_in(cast.admin)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("reviews:exports", args=[cycle.code]))
 
     assert response.status_code == 200

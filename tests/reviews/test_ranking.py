@@ -436,11 +436,12 @@ def many(cycle, count, *, by=None):
     return applications
 
 
-# Session and user (middleware); the standings with their cycle, the framework's areas (read once per process for
-# a frozen framework), one page of rows, their applications and their latest decisions, newer runs; the session
-# saved (savepoint, update, release). Admins: the pending registrations of the menu (the counts come from the
+# User (middleware; the session is read from the cache); the standings with their cycle, the framework's areas (read
+# once per process for a frozen framework), one page of rows, their applications and their latest decisions, newer
+# runs; the session renewed, as on the first request after logging in (savepoint, update, release). Admins: the
+# pending registrations of the menu (the counts come from the
 # standing). Reviewers: the counts of the rows they may see.
-BOARD_QUERIES = 12
+BOARD_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [25, 2500])

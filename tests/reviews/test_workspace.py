@@ -598,7 +598,7 @@ def test_sheet_query_count_does_not_grow_with_evidence_files(cast, app_a, files,
         )
     client = logged_in(cast.reviewer)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(url("sheet", app_a))
 
     assert len(list(page(response).query_all("details.evidence-preview"))) == files
@@ -613,7 +613,7 @@ def test_sheet_query_count_does_not_grow_with_numeric_values(cast, app_a, codes,
         )
     client = logged_in(cast.reviewer)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(url("sheet", app_a))
 
     assert response.status_code == 200

@@ -429,7 +429,7 @@ def test_runs_page_query_count_does_not_grow_with_the_runs(cast, cycle, applicat
         a_run(cycle, status=RunStatus.DONE, created_by=cast.admin)
     client = logged_in(cast.admin)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(runs_url(cycle))
 
     assert len(list(html(response).query_all("[role=progressbar]"))) == count
