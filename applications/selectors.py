@@ -28,9 +28,12 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     to them, and every submitted one once the cycle reaches committee ranking — never one of a municipality or
     province they declared a conflict with."""
     # Each row carries its municipality's deadline extension, so that the pages' deadline checks cost no query.
-    applications = Application.objects.select_related(
-        "cycle__framework", "municipality__province", "size_class"
-    ).annotate(extended_deadline=extension_deadline())
+    # The framework's source file (80–120 kB) is never needed with an application: it stays in the database.
+    applications = (
+        Application.objects.select_related("cycle__framework", "municipality__province", "size_class")
+        .defer("cycle__framework__source_text")
+        .annotate(extended_deadline=extension_deadline())
+    )
     if not user.is_authenticated:
         return applications.none()
     if user.role == Role.ADMIN:
@@ -252,7 +255,10 @@ def open_calls_for(user: User) -> list[OpenCall]:
     if user.role not in MUNICIPAL_ROLES or user.municipality_id is None:
         return []
     cycles = list(
-        AwardCycle.objects.filter(phase=CyclePhase.CALL_OPEN).select_related("framework").order_by("-reference_year")
+        AwardCycle.objects.filter(phase=CyclePhase.CALL_OPEN)
+        .select_related("framework")
+        .defer("framework__source_text")
+        .order_by("-reference_year")
     )
     if not cycles:
         return []

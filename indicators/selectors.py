@@ -12,7 +12,11 @@ from portal.models import Municipality
 
 
 def cycles_for_admin() -> QuerySet[AwardCycle]:
-    return AwardCycle.objects.select_related("framework").annotate(extension_count=Count("extensions"))
+    return (
+        AwardCycle.objects.select_related("framework")
+        .defer("framework__source_text")
+        .annotate(extension_count=Count("extensions"))
+    )
 
 
 def settings_history_of(cycle: AwardCycle) -> QuerySet[CycleSettingsChange]:
@@ -22,7 +26,9 @@ def settings_history_of(cycle: AwardCycle) -> QuerySet[CycleSettingsChange]:
 
 def public_cycles() -> QuerySet[AwardCycle]:
     """Cycles whose indicator guide anyone may read: every cycle past its draft."""
-    return AwardCycle.objects.exclude(phase=CyclePhase.DRAFT).select_related("framework")
+    return (
+        AwardCycle.objects.exclude(phase=CyclePhase.DRAFT).select_related("framework").defer("framework__source_text")
+    )
 
 
 def framework_areas(framework: FrameworkVersion) -> list[Area]:

@@ -172,9 +172,8 @@ def current_scores(application: Application) -> dict[str, ApplicationScore]:
 
 
 def latest_runs(cycle: AwardCycle, limit: int = 10) -> QuerySet[ScoreRun]:
-    return ScoreRun.objects.filter(cycle=cycle).select_related("framework", "created_by", "application__municipality")[
-        :limit
-    ]
+    runs = ScoreRun.objects.filter(cycle=cycle).select_related("framework", "created_by", "application__municipality")
+    return runs.defer("framework__source_text")[:limit]
 
 
 def kinds() -> tuple[str, ...]:

@@ -97,7 +97,9 @@ class ApplicationStartView(View):
     http_method_names = ["post"]
 
     def post(self, request: AuthenticatedHttpRequest, cycle_code: str) -> HttpResponse:
-        cycle = get_object_or_404(AwardCycle.objects.select_related("framework"), code=cycle_code)
+        cycle = get_object_or_404(
+            AwardCycle.objects.select_related("framework").defer("framework__source_text"), code=cycle_code
+        )
         if not can_start_application(request.user, cycle):
             raise PermissionDenied
         form = StartApplicationForm(request.POST, cycle=cycle)

@@ -64,7 +64,9 @@ class CycleMixin(AdminOnlyMixin):
 
     def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if can_manage_cycles(request.user):
-            self.cycle = get_object_or_404(AwardCycle.objects.select_related("framework"), code=kwargs["code"])
+            self.cycle = get_object_or_404(
+                AwardCycle.objects.select_related("framework").defer("framework__source_text"), code=kwargs["code"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

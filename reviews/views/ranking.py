@@ -82,7 +82,9 @@ class CycleMixin:
     def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not type(self).allowed(request.user):
             raise PermissionDenied
-        self.cycle = get_object_or_404(AwardCycle.objects.select_related("framework"), code=kwargs["code"])
+        self.cycle = get_object_or_404(
+            AwardCycle.objects.select_related("framework").defer("framework__source_text"), code=kwargs["code"]
+        )
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
