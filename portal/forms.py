@@ -99,6 +99,7 @@ class OfficerRegistrationForm(PortalFormMixin, forms.Form):
                 "role": "combobox",
                 "aria-controls": "municipality-results",
                 "aria-autocomplete": "list",
+                "aria-expanded": "false",  # portal.js opens it when the list of matches arrives
             }
         ),
     )

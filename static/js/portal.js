@@ -21,6 +21,14 @@ document.addEventListener("click", (event) => {
   if (field) { field.value = option.dataset.label; field.focus(); }
   if (code) code.value = option.dataset.code;
   results.innerHTML = "";
+  if (field) field.setAttribute("aria-expanded", "false");
+});
+// The combobox says whether its list of matches is open.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const results = event.detail.target;
+  if (!results || !results.classList || !results.classList.contains("municipality-results")) return;
+  const field = results.parentElement.querySelector("input[role=combobox]");
+  if (field) field.setAttribute("aria-expanded", results.querySelector("[role=listbox]") ? "true" : "false");
 });
 
 // Escape closes the municipality list; typing again reopens it (htmx).
@@ -29,6 +37,8 @@ document.addEventListener("keydown", (event) => {
   const box = event.target.closest(".position-relative");
   const results = box && box.querySelector(".municipality-results");
   if (results) results.innerHTML = "";
+  const field = box && box.querySelector("input[role=combobox]");
+  if (field) field.setAttribute("aria-expanded", "false");
 });
 
 // ---- Application form: autosave state per field and per page ------------------------------------------------

@@ -1,0 +1,389 @@
+"""WCAG 2.1 AA, checked by axe-core in the browser: every page type, for every role that sees it, in Thai and in
+English, has no violation; and the layout holds on a phone (the fields come first) and on a laptop (the ranking
+board fits).
+
+The pages run on the demo data (`seed_demo`: a cycle with applications in every state, reviews, scores and
+standings) plus the few things it lacks (a question, an import check, an export, a registration awaiting
+approval, a declared conflict). The data is built once for the module and served by a live server of the
+module's own; each role keeps one logged-in browser context per language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from io import StringIO
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Browser, BrowserContext, Page
+from pytest_django.live_server_helper import LiveServer
+
+from applications.enums import ApplicationStatus, ImportStatus
+from applications.models import Application, ClarificationRequest, Evidence, ImportRun
+from applications.selectors import application_sections
+from indicators.models import AwardCycle
+from portal.enums import RegistrationStatus, Role
+from portal.models import Municipality, OfficerRegistration, ReviewerConflict, User
+from reviews.models import ExportRun
+from scoring.models import ScoreRun
+from tests.test_permission_matrix import MATRIX
+
+# The mark makes pytest-django set up the test database; the data itself is the module's (`site`), committed.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+LANGUAGES = ("th", "en")
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+
+# The demo accounts (portal/demo.py) that stand for each role.
+ACCOUNTS = {
+    "editor": "editor@demo.esc.th",
+    "signatory": "signatory@demo.esc.th",
+    "reviewer": "reviewer@demo.esc.th",
+    "admin": "admin@demo.esc.th",
+}
+YALA, HAT_YAI = "9599", "9098"  # the demo officers' municipality; another municipality, for the registration
+
+
+@dataclass
+class Site:
+    url: str
+    objects: dict[str, Any]
+    sessions: dict[str, str] = field(default_factory=dict)  # role -> session cookie value
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A page of the portal as one role sees it: a URL name, its arguments, and an optional query string."""
+
+    role: str
+    name: str
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda o: {}
+    query: str = ""
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.role}-{self.label or self.name.split(':')[-1]}"
+
+
+def cycle(o: dict[str, Any]) -> dict[str, Any]:
+    return {"code": o["cycle"].code}
+
+
+def draft(o: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": o["draft"].pk}
+
+
+def officer_pages(role: str) -> list[Visit]:
+    pages = [
+        Visit(role, "home"),
+        Visit(role, "applications:list"),
+        Visit(role, "applications:detail", draft, "?section=profile", "form-profile"),
+        Visit(role, "applications:history", draft),
+        Visit(role, "applications:excel-import", draft),
+        Visit(role, "applications:excel-import-run", lambda o: {"pk": o["draft"].pk, "run_id": o["import_run"].pk}),
+        Visit(role, "applications:receipt", lambda o: {"pk": o["submitted"].pk}),
+        Visit(role, "applications:clarifications"),
+        Visit(
+            role,
+            "applications:clarification-answer",
+            lambda o: {"pk": o["draft"].pk, "request_id": o["question"].pk},
+        ),
+        Visit(role, "reviews:decision-history", lambda o: {"pk": o["submitted"].pk}),
+        Visit(role, "portal:municipality-detail", lambda o: {"code": YALA}),
+        Visit(role, "password_change"),
+        Visit(role, "password_change_done"),
+    ]
+    if role == "signatory":
+        pages.append(Visit(role, "applications:submit", draft))
+    return pages
+
+
+def section_pages(role: str, codes: list[str]) -> list[Visit]:
+    return [Visit(role, "applications:detail", draft, f"?section={code}", f"form-{code}") for code in codes]
+
+
+# The ESC Award application's sections on the 2024 framework (checked against the data in `site`).
+SECTIONS = ["CA", "CW", "CL", "UB", "CE", "GOV"]
+
+VISITS: list[Visit] = [
+    # Anyone, logged in or not
+    Visit("anonymous", "login"),
+    Visit("anonymous", "password_reset"),
+    Visit("anonymous", "password_reset_done"),
+    Visit("anonymous", "password_reset_confirm", lambda o: {"uidb64": "MQ", "token": "bad-token"}),
+    Visit("anonymous", "password_reset_complete"),
+    Visit("anonymous", "portal:register"),
+    Visit("anonymous", "portal:register-sent"),
+    Visit("anonymous", "portal:register-verify", lambda o: {"token": "forged"}),
+    Visit("anonymous", "portal:invitation-accept", lambda o: {"token": "forged"}),
+    Visit("anonymous", "indicators:guide-index"),
+    Visit("anonymous", "indicators:guide-cycle", lambda o: {"cycle_code": o["cycle"].code}),
+    # Municipal officers: every section of the form for the editor, the first for the signatory
+    *officer_pages("editor"),
+    *section_pages("editor", SECTIONS),
+    *officer_pages("signatory"),
+    *section_pages("signatory", SECTIONS[:1]),
+    # Reviewers
+    Visit("reviewer", "home"),
+    Visit("reviewer", "applications:list"),
+    Visit("reviewer", "reviews:workspace"),
+    Visit("reviewer", "reviews:sheet", lambda o: {"pk": o["reviewed"].pk}),
+    Visit("reviewer", "reviews:board", cycle),
+    Visit("reviewer", "reviews:compare", cycle, "?ids={compare}"),
+    Visit("reviewer", "reviews:decision-history", lambda o: {"pk": o["decided"].pk}),
+    Visit("reviewer", "portal:conflict-list"),
+    Visit("reviewer", "portal:municipality-list"),
+    Visit("reviewer", "portal:municipality-detail", lambda o: {"code": YALA}),
+    # Administrators
+    Visit("admin", "home"),
+    Visit("admin", "applications:list"),
+    Visit("admin", "applications:detail", draft, "", "application-read"),
+    Visit("admin", "reviews:sheet", lambda o: {"pk": o["reviewed"].pk}),
+    Visit("admin", "indicators:cycle-list"),
+    Visit("admin", "indicators:cycle-create"),
+    Visit("admin", "indicators:cycle-detail", cycle),
+    Visit("admin", "indicators:cycle-update", cycle),
+    Visit("admin", "indicators:size-classes", cycle),
+    Visit("admin", "indicators:cycle-clone", cycle),
+    Visit("admin", "indicators:extension-create", cycle),
+    Visit("admin", "indicators:framework-detail", lambda o: {"pk": o["cycle"].framework_id}),
+    Visit("admin", "indicators:indicator-update", lambda o: {"pk": o["indicator"].pk}),
+    Visit("admin", "portal:registration-list"),
+    Visit("admin", "portal:registration-detail", lambda o: {"pk": o["registration"].pk}),
+    Visit("admin", "portal:user-list"),
+    Visit("admin", "portal:staff-user-create"),
+    Visit("admin", "portal:municipality-list"),
+    Visit("admin", "portal:municipality-correct", lambda o: {"code": YALA}),
+    Visit("admin", "reviews:assignments", cycle),
+    Visit("admin", "reviews:board", cycle),
+    Visit("admin", "reviews:exports", cycle),
+    Visit("admin", "scoring:runs", cycle),
+]
+
+# URL names of the permission matrix that are not pages: actions (POST), files, the JSON API, redirects, and the
+# htmx fragments that the pages above load into themselves (so axe checks them inside their page).
+NOT_PAGES = {
+    "healthz": "JSON",
+    "set-language": "POST",
+    "logout": "POST",
+    "portal:invite-editor": "POST",
+    "portal:registration-decide": "POST",
+    "portal:registration-letter": "file",
+    "portal:user-active": "POST",
+    "portal:conflict-withdraw": "POST",
+    "portal:municipality-search": "fragment of the registration form",
+    "indicators:cycle-phase": "POST",
+    "indicators:framework-new-version": "POST",
+    "indicators:framework-adopt": "POST",
+    "applications:start": "POST",
+    "applications:profile-save": "POST",
+    "applications:value-save": "POST",
+    "applications:value-confirm": "POST",
+    "applications:evidence-upload": "POST",
+    "applications:evidence-file": "file",
+    "applications:evidence-delete": "POST",
+    "applications:prefill": "POST",
+    "applications:reopen": "POST",
+    "applications:api-detail": "JSON",
+    "applications:api-value": "JSON",
+    "applications:excel-template": "file",
+    "applications:excel-import-apply": "POST",
+    "scoring:application-scores": "fragment of the application page",
+    "scoring:estimate": "fragment of the application form",
+    "scoring:ranking": "redirect to the board",
+    "scoring:run-progress": "fragment of the score runs page",
+    "reviews:site-visit-photo": "file",
+    "reviews:value-review": "POST",
+    "reviews:rubric-score": "POST",
+    "reviews:site-visit": "POST",
+    "reviews:complete": "POST",
+    "reviews:clarification-close": "POST",
+    "reviews:assign": "POST",
+    "reviews:unassign": "POST",
+    "reviews:decide": "POST",
+    "reviews:packet": "PDF",
+    "reviews:export-progress": "fragment of the exports page",
+    "reviews:export-download": "file",
+    "reviews:export-excel": "file",
+    "reviews:export-csv": "file",
+}
+
+
+@pytest.mark.unit
+def test_every_page_of_the_permission_matrix_is_checked():
+    """A new URL gets a row in the permission matrix; this makes it a page here too, or says why it is none."""
+    visited = {visit.name for visit in VISITS}
+    assert sorted(set(MATRIX) - visited - set(NOT_PAGES)) == []
+    assert sorted(visited & set(NOT_PAGES)) == []
+
+
+def build_objects() -> dict[str, Any]:
+    call_command("seed_demo", stdout=StringIO())
+    users = {role: User.objects.get(email=email) for role, email in ACCOUNTS.items()}
+    cycle = AwardCycle.objects.get(code="esc-2027")
+    draft = Application.objects.get(cycle=cycle, municipality__code=YALA, status=ApplicationStatus.DRAFT)
+    assert [section.area.code for section in application_sections(draft)] == SECTIONS
+    submitted = Application.objects.exclude(status=ApplicationStatus.DRAFT).get(municipality__code=YALA)
+    reviewed = Application.objects.filter(
+        cycle=cycle, status=ApplicationStatus.UNDER_REVIEW, assignments__reviewer=users["reviewer"]
+    ).first()
+    decided = Application.objects.filter(cycle=cycle, status=ApplicationStatus.SHORTLISTED).first()
+    compared = Application.objects.filter(cycle=cycle, category_code="CA").exclude(status=ApplicationStatus.DRAFT)[:2]
+    indicator = cycle.framework.indicators.get(code="CA-01")
+    evidence = Evidence(
+        application=draft,
+        indicator=indicator,
+        name="aqi-2569.pdf",
+        file_type="pdf",
+        size=len(MINIMAL_PDF),
+        sha256="0" * 64,
+        uploaded_by=users["editor"],
+    )
+    evidence.file.save("aqi-2569.pdf", ContentFile(MINIMAL_PDF), save=False)
+    evidence.save()
+    question = ClarificationRequest.objects.create(
+        application=draft, indicator=indicator, question="โปรดแนบข้อมูลรายวันจากสถานีตรวจวัด", asked_by=users["reviewer"]
+    )
+    ClarificationRequest.objects.create(
+        application=reviewed,
+        indicator=reviewed.values.select_related("indicator").first().indicator,
+        question="โปรดยืนยันปีของข้อมูล",
+        asked_by=users["reviewer"],
+    )
+    import_run = ImportRun.objects.create(
+        application=draft,
+        name="values.xlsx",
+        sha256="0" * 64,
+        status=ImportStatus.CHECKED,
+        changes=[
+            {"row": 5, "code": "CA-01", "name_th": indicator.name_th, "name_en": indicator.name_en}
+            | {"field": "value", "old": "", "new": "88"}
+        ],
+        created_by=users["editor"],
+    )
+    ExportRun.objects.create(cycle=cycle, status=ExportRun.Status.DONE, total=1, done=1, requested_by=users["admin"])
+    registration = OfficerRegistration(
+        email="applicant@example.go.th",
+        full_name="ผู้สมัคร ทดสอบ",
+        position="นักวิชาการสิ่งแวดล้อม",
+        phone="073 000 000",
+        municipality=Municipality.objects.get(code=HAT_YAI),
+        requested_role=Role.EDITOR,
+        password_hash="!",
+        authorisation_letter_name="letter.pdf",
+        authorisation_letter_sha256="0" * 64,
+        status=RegistrationStatus.AWAITING_APPROVAL,
+    )
+    registration.authorisation_letter.save("letter.pdf", ContentFile(MINIMAL_PDF), save=False)
+    registration.save()
+    ReviewerConflict.objects.create(
+        reviewer=users["reviewer"], municipality=Municipality.objects.get(code=HAT_YAI), reason="เคยทำงานที่นี่"
+    )
+    assert ScoreRun.objects.filter(cycle=cycle).exists()
+    return {
+        "users": users,
+        "cycle": cycle,
+        "draft": draft,
+        "submitted": submitted,
+        "reviewed": reviewed,
+        "decided": decided,
+        "compare": ",".join(str(application.pk) for application in compared),
+        "indicator": indicator,
+        "question": question,
+        "import_run": import_run,
+        "registration": registration,
+    }
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
+    """The demo data and a live server, once for the module; the database is emptied afterwards, as a
+    transactional test would leave it."""
+    with django_db_blocker.unblock():
+        objects = build_objects()
+        sessions = {}
+        for role, user in objects["users"].items():
+            client = Client()
+            client.force_login(user)
+            sessions[role] = client.cookies["sessionid"].value
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield Site(url=server.url, objects=objects, sessions=sessions)
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Browser, site: Site) -> Iterator[Callable[..., BrowserContext]]:
+    """One browser context per role, language and viewport, made when first asked for and kept for the module."""
+    made: dict[tuple[str, str, str], BrowserContext] = {}
+
+    def get(role: str, language: str, viewport: dict[str, int] | None = None) -> BrowserContext:
+        viewport = viewport or {"width": 1280, "height": 800}
+        key = (role, language, f"{viewport['width']}x{viewport['height']}")
+        if key not in made:
+            context = browser.new_context(locale="en-US", viewport=viewport, base_url=site.url)
+            cookies = [{"name": "django_language", "value": language, "url": site.url}]
+            if role != "anonymous":
+                cookies.append({"name": "sessionid", "value": site.sessions[role], "url": site.url})
+            context.add_cookies(cookies)
+            made[key] = context
+        return made[key]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
+def address(site: Site, visit: Visit) -> str:
+    query = visit.query.format(compare=site.objects["compare"])
+    return reverse(visit.name, kwargs=visit.kwargs(site.objects)) + query
+
+
+def open_page(context: BrowserContext, path: str) -> Page:
+    page = context.new_page()
+    page.goto(path)
+    # The fragments htmx loads into the page (estimate, scores, progress) are requested before `load`; wait for them.
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    return page
+
+
+def report(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {' > '.join(map(str, node['target']))}: {summary[:300]}")
+    return "\n".join(lines)
+
+
+AXE = Axe()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.id)
+def test_page_has_no_accessibility_violations(contexts, site, visit, language):
+    page = open_page(contexts(visit.role, language), address(site, visit))
+    try:
+        assert page.locator("html").get_attribute("lang") == language
+        violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
+        if violations:
+            pytest.fail(f"{page.url}\n{report(violations)}", pytrace=False)
+    finally:
+        page.close()
