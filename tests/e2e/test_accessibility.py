@@ -387,3 +387,40 @@ def test_page_has_no_accessibility_violations(contexts, site, visit, language):
             pytest.fail(f"{page.url}\n{report(violations)}", pytrace=False)
     finally:
         page.close()
+
+
+def test_on_a_phone_the_fields_come_before_the_sidebar_and_the_estimate(contexts, site):
+    page = open_page(contexts("editor", "th", PHONE), address(site, Visit("editor", "applications:detail", draft)))
+    try:
+        first_field = page.locator(".indicator-card").first.bounding_box()
+        sidebar = page.locator(".app-sidebar").bounding_box()
+        estimate = page.get_by_test_id("estimate-panel").bounding_box()
+        assert first_field["y"] + first_field["height"] <= sidebar["y"] < estimate["y"]
+        # Keyboard order follows: the first field's input comes before the first section link.
+        order = page.evaluate(
+            """() => [...document.querySelectorAll('.indicator-card input, .indicator-card textarea, .section-link')]
+                   .map(element => element.classList.contains('section-link') ? 'sidebar' : 'field')"""
+        )
+        assert order.index("field") < order.index("sidebar")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path="/tmp/a11y-form-phone.png", full_page=False)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", ["reviewer", "admin"])
+def test_on_a_laptop_the_ranking_board_fits_its_container(contexts, site, role, language):
+    page = open_page(contexts(role, language, LAPTOP), address(site, Visit(role, "reviews:board", cycle)))
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+        holder = page.locator(".table-responsive:has([data-testid=board-table])")
+        box = holder.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= LAPTOP["width"]
+        scroll_width, client_width = holder.evaluate("element => [element.scrollWidth, element.clientWidth]")
+        if scroll_width > client_width:  # it scrolls inside its own container: one a keyboard can reach and name
+            assert holder.get_attribute("tabindex") == "0"
+            assert holder.get_attribute("aria-label") or holder.get_attribute("aria-labelledby")
+        page.screenshot(path=f"/tmp/a11y-board-laptop-{role}-{language}.png", full_page=True)
+    finally:
+        page.close()
