@@ -5,7 +5,7 @@ board fits).
 The pages run on the demo data (`seed_demo`: a cycle with applications in every state, reviews, scores and
 standings) plus the few things it lacks (a question, an import check, an export, a registration awaiting
 approval, a declared conflict). The data is built once for the module and served by a live server of the
-module's own; each role keeps one logged-in browser context per language."""
+module's own; each role keeps one logged-in browser tab per language."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from portal.enums import RegistrationStatus, Role
 from portal.models import Municipality, OfficerRegistration, ReviewerConflict, User
 from reviews.models import ExportRun
 from scoring.models import ScoreRun
+from tests.e2e.conftest import SCREENSHOTS
 from tests.test_permission_matrix import MATRIX
 
 # The mark makes pytest-django set up the test database; the data itself is the module's (`site`), committed.
@@ -86,6 +87,7 @@ def draft(o: dict[str, Any]) -> dict[str, Any]:
 
 
 def officer_pages(role: str) -> list[Visit]:
+    """What a municipality's officer reads and fills in."""
     pages = [
         Visit(role, "home"),
         Visit(role, "applications:list"),
@@ -105,9 +107,17 @@ def officer_pages(role: str) -> list[Visit]:
         Visit(role, "password_change"),
         Visit(role, "password_change_done"),
     ]
-    if role == "signatory":
-        pages.append(Visit(role, "applications:submit", draft))
     return pages
+
+
+# The signatory sees the editor's pages, plus the submit button and page; the ones that differ are checked.
+SIGNATORY_PAGES = [
+    Visit("signatory", "home"),
+    Visit("signatory", "applications:list"),
+    Visit("signatory", "applications:detail", draft, "?section=profile", "form-profile"),
+    Visit("signatory", "applications:submit", draft),
+    Visit("signatory", "applications:receipt", lambda o: {"pk": o["submitted"].pk}),
+]
 
 
 def section_pages(role: str, codes: list[str]) -> list[Visit]:
@@ -130,11 +140,12 @@ VISITS: list[Visit] = [
     Visit("anonymous", "portal:invitation-accept", lambda o: {"token": "forged"}),
     Visit("anonymous", "indicators:guide-index"),
     Visit("anonymous", "indicators:guide-cycle", lambda o: {"cycle_code": o["cycle"].code}),
-    # Municipal officers: every section of the form for the editor, the first for the signatory
+    # Municipal officers: every section of the form for the editor, the last (with "Review and submit") for the
+    # signatory
     *officer_pages("editor"),
     *section_pages("editor", SECTIONS),
-    *officer_pages("signatory"),
-    *section_pages("signatory", SECTIONS[:1]),
+    *SIGNATORY_PAGES,
+    *section_pages("signatory", SECTIONS[-1:]),
     # Reviewers
     Visit("reviewer", "home"),
     Visit("reviewer", "applications:list"),
@@ -329,11 +340,11 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def contexts(browser: Browser, site: Site) -> Iterator[Callable[..., BrowserContext]]:
-    """One browser context per role, language and viewport, made when first asked for and kept for the module."""
+def tabs(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
+    """One logged-in browser tab per role, language and viewport, made when first asked for and kept for the module."""
     made: dict[tuple[str, str, str], BrowserContext] = {}
 
-    def get(role: str, language: str, viewport: dict[str, int] | None = None) -> BrowserContext:
+    def get(role: str, language: str, viewport: dict[str, int] | None = None) -> Page:
         viewport = viewport or {"width": 1280, "height": 800}
         key = (role, language, f"{viewport['width']}x{viewport['height']}")
         if key not in made:
@@ -342,8 +353,9 @@ def contexts(browser: Browser, site: Site) -> Iterator[Callable[..., BrowserCont
             if role != "anonymous":
                 cookies.append({"name": "sessionid", "value": site.sessions[role], "url": site.url})
             context.add_cookies(cookies)
+            context.new_page()
             made[key] = context
-        return made[key]
+        return made[key].pages[0]
 
     yield get
     for context in made.values():
@@ -355,8 +367,7 @@ def address(site: Site, visit: Visit) -> str:
     return reverse(visit.name, kwargs=visit.kwargs(site.objects)) + query
 
 
-def open_page(context: BrowserContext, path: str) -> Page:
-    page = context.new_page()
+def open_page(page: Page, path: str) -> Page:
     page.goto(path)
     # The fragments htmx loads into the page (estimate, scores, progress) are requested before `load`; wait for them.
     page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
@@ -378,49 +389,43 @@ AXE = Axe()
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("visit", VISITS, ids=lambda visit: visit.id)
-def test_page_has_no_accessibility_violations(contexts, site, visit, language):
-    page = open_page(contexts(visit.role, language), address(site, visit))
-    try:
-        assert page.locator("html").get_attribute("lang") == language
-        violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
-        if violations:
-            pytest.fail(f"{page.url}\n{report(violations)}", pytrace=False)
-    finally:
-        page.close()
+def test_page_has_no_accessibility_violations(tabs, site, visit, language):
+    page = open_page(tabs(visit.role, language), address(site, visit))
+    assert page.locator("html").get_attribute("lang") == language
+    violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
+    if violations:
+        pytest.fail(f"{page.url}\n{report(violations)}", pytrace=False)
 
 
-def test_on_a_phone_the_fields_come_before_the_sidebar_and_the_estimate(contexts, site):
-    page = open_page(contexts("editor", "th", PHONE), address(site, Visit("editor", "applications:detail", draft)))
-    try:
-        first_field = page.locator(".indicator-card").first.bounding_box()
-        sidebar = page.locator(".app-sidebar").bounding_box()
-        estimate = page.get_by_test_id("estimate-panel").bounding_box()
-        assert first_field["y"] + first_field["height"] <= sidebar["y"] < estimate["y"]
-        # Keyboard order follows: the first field's input comes before the first section link.
-        order = page.evaluate(
-            """() => [...document.querySelectorAll('.indicator-card input, .indicator-card textarea, .section-link')]
-                   .map(element => element.classList.contains('section-link') ? 'sidebar' : 'field')"""
-        )
-        assert order.index("field") < order.index("sidebar")
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        page.screenshot(path="/tmp/a11y-form-phone.png", full_page=False)
-    finally:
-        page.close()
+def test_on_a_phone_the_fields_come_before_the_sidebar_and_the_estimate(tabs, site):
+    page = open_page(tabs("editor", "th", PHONE), address(site, Visit("editor", "applications:detail", draft)))
+    first_field = page.locator(".indicator-card").first.bounding_box()
+    sidebar = page.locator(".app-sidebar").bounding_box()
+    estimate = page.get_by_test_id("estimate-panel").bounding_box()
+    assert first_field["y"] + first_field["height"] <= sidebar["y"] < estimate["y"]
+    # Keyboard order follows: the first field's input comes before the first section link.
+    order = page.evaluate(
+        """() => [...document.querySelectorAll('.indicator-card input, .indicator-card textarea, .section-link')]
+               .map(element => element.classList.contains('section-link') ? 'sidebar' : 'field')"""
+    )
+    assert order.index("field") < order.index("sidebar")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "a11y-form-phone.png")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ["reviewer", "admin"])
-def test_on_a_laptop_the_ranking_board_fits_its_container(contexts, site, role, language):
-    page = open_page(contexts(role, language, LAPTOP), address(site, Visit(role, "reviews:board", cycle)))
-    try:
-        assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
-        holder = page.locator(".table-responsive:has([data-testid=board-table])")
-        box = holder.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= LAPTOP["width"]
-        scroll_width, client_width = holder.evaluate("element => [element.scrollWidth, element.clientWidth]")
-        if scroll_width > client_width:  # it scrolls inside its own container: one a keyboard can reach and name
-            assert holder.get_attribute("tabindex") == "0"
-            assert holder.get_attribute("aria-label") or holder.get_attribute("aria-labelledby")
-        page.screenshot(path=f"/tmp/a11y-board-laptop-{role}-{language}.png", full_page=True)
-    finally:
-        page.close()
+def test_on_a_laptop_the_ranking_board_fits_its_container(tabs, site, role, language):
+    page = open_page(tabs(role, language, LAPTOP), address(site, Visit(role, "reviews:board", cycle)))
+    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    holder = page.locator(".table-responsive:has([data-testid=board-table])")
+    box = holder.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= LAPTOP["width"]
+    scroll_width, client_width = holder.evaluate("element => [element.scrollWidth, element.clientWidth]")
+    if scroll_width > client_width:  # it scrolls inside its own container: one a keyboard can reach and name
+        assert holder.get_attribute("tabindex") == "0"
+        assert holder.get_attribute("aria-label") or holder.get_attribute("aria-labelledby")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"a11y-board-laptop-{role}-{language}.png", full_page=True)
