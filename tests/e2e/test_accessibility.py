@@ -323,19 +323,19 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
     """The demo data and a live server, once for the module; the database is emptied afterwards, as a
     transactional test would leave it."""
     with django_db_blocker.unblock():
-        objects = build_objects()
-        sessions = {}
-        for role, user in objects["users"].items():
-            client = Client()
-            client.force_login(user)
-            sessions[role] = client.cookies["sessionid"].value
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
         try:
-            yield Site(url=server.url, objects=objects, sessions=sessions)
+            objects = build_objects()
+            sessions = {}
+            for role, user in objects["users"].items():
+                client = Client()
+                client.force_login(user)
+                sessions[role] = client.cookies["sessionid"].value
+            server = LiveServer("localhost")  # pytest-django's, started here so that the data outlives each test
+            try:
+                yield Site(url=server.url, objects=objects, sessions=sessions)
+            finally:
+                server.stop()
         finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
             call_command("flush", interactive=False, verbosity=0)
 
 
