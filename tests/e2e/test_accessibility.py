@@ -392,6 +392,7 @@ AXE = Axe()
 def test_page_has_no_accessibility_violations(tabs, site, visit, language):
     page = open_page(tabs(visit.role, language), address(site, visit))
     assert page.locator("html").get_attribute("lang") == language
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]  # nothing runs off
     violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
     if violations:
         pytest.fail(f"{page.url}\n{report(violations)}", pytrace=False)
