@@ -246,6 +246,13 @@ class OpenCall:
         return self.deadline is not None and timezone.now() > self.deadline
 
     @property
+    def days_left(self) -> int | None:
+        """Whole days until the deadline (0 on its last day); None without a deadline."""
+        if self.deadline is None:
+            return None
+        return max(0, (self.deadline - timezone.now()).days)
+
+    @property
     def drafts(self) -> list[Application]:
         return [application for application in self.applications if application.status == ApplicationStatus.DRAFT]
 

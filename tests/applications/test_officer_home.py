@@ -141,3 +141,19 @@ def test_home_reads_the_open_calls_in_a_bounded_number_of_queries(cast, cycle, d
     with django_assert_max_num_queries(12):
         response = client.get(reverse("home"))
     assert len(response.context["calls"]) == 4
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "29 days left"), ("th", "เหลืออีก 29 วัน")])
+def test_home_counts_the_days_left_in_the_reader_s_language(cast, cycle, language, expected):
+    _response, page = home(cast.editor_a, language=language)
+
+    assert text(page, "[data-testid=days-left]") == [expected]
+
+
+def test_home_on_the_last_day_says_so(cast, cycle):
+    cycle.submission_deadline = timezone.now() + timedelta(hours=5)
+    cycle.save(update_fields=["submission_deadline"])
+
+    _response, page = home(cast.editor_a)
+
+    assert text(page, "[data-testid=days-left]") == ["Last day: submit before the time above."]
