@@ -35,6 +35,7 @@ from applications.imports import apply_import, check_import
 from applications.models import Application, ImportRun, IndicatorValue, ValueChange
 from applications.selectors import applicable_indicators, size_class_for
 from applications.spreadsheets import COLUMNS, build_template
+from benchmarks.data import sample_value
 from benchmarks.harness import BenchmarkError, Figure, Server, analyze, interleaved, median_of_interleaved, wrk
 from indicators.enums import CyclePhase, Track
 from indicators.models import AwardCycle, Indicator
@@ -69,22 +70,7 @@ end
 
 
 def _values(application: Application, indicators: list[Indicator], rng: random.Random) -> list[IndicatorValue]:
-    rows = []
-    for indicator in indicators:
-        value = IndicatorValue(application=application, indicator=indicator, period="ปีงบประมาณ 2568", version=1)
-        if indicator.value_type == "rubric":
-            value.level, value.text = rng.randint(0, 4), "ดำเนินการครอบคลุม 12 ชุมชนจาก 18 ชุมชน"
-        elif indicator.value_type == "yes_no":
-            value.flag = rng.random() > 0.3
-        elif indicator.value_type == "text":
-            value.text = "มีโครงการต่อเนื่องร่วมกับชุมชน"
-        else:
-            high = float(indicator.max_value or 100)
-            value.number = Decimal(
-                str(round(rng.uniform(0, min(high, 500)), 0 if indicator.value_type == "count" else 1))
-            )
-        rows.append(value)
-    return rows
+    return [sample_value(application, indicator, rng) for indicator in indicators]
 
 
 def build() -> tuple[Application, User, str]:

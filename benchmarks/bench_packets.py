@@ -24,6 +24,7 @@ from django.utils import timezone
 from applications.enums import ApplicationStatus
 from applications.models import Application, Evidence, IndicatorValue
 from applications.selectors import size_class_for
+from benchmarks.data import sample_value
 from benchmarks.harness import Figure, analyze, median_of_interleaved
 from indicators.enums import CyclePhase
 from indicators.services import create_cycle, load_framework
@@ -119,18 +120,7 @@ def _build(rng: random.Random) -> list[Application]:
     values, reviews, evidence = [], [], []
     for application in applications:
         for position, indicator in enumerate(indicators):
-            value = IndicatorValue(application=application, indicator=indicator, period="ปีงบประมาณ 2568", version=1)
-            if indicator.value_type == "rubric":
-                value.level, value.text = rng.randint(1, 4), "มีคำสั่งแต่งตั้งคณะทำงานและแผนปฏิบัติการประจำปี"
-            elif indicator.value_type == "yes_no":
-                value.flag = rng.random() > 0.3
-            elif indicator.value_type == "text":
-                value.text = "มีโครงการต่อเนื่องร่วมกับชุมชน"
-            else:
-                high = float(indicator.max_value or 100)
-                value.number = Decimal(
-                    str(round(rng.uniform(0, min(high, 500)), 0 if indicator.value_type == "count" else 1))
-                )
+            value = sample_value(application, indicator, rng)
             values.append(value)
             if position % 3 == 0 and value.number is not None:
                 reviews.append(

@@ -137,3 +137,19 @@ def bench_cycle() -> BenchCycle:
         indicators=len(indicators),
         largest_group=RankingGroup(track, category, size_class_id, count),
     )
+
+
+def sample_value(application: Application, indicator: Indicator, rng: random.Random) -> IndicatorValue:
+    """A plausible answered value of one indicator, within its range, as a municipality would submit it."""
+    value = IndicatorValue(application=application, indicator=indicator, period="ปีงบประมาณ 2568", version=1)
+    if indicator.value_type == "rubric":
+        value.level, value.text = rng.randint(1, 4), "มีคำสั่งแต่งตั้งคณะทำงานและแผนปฏิบัติการประจำปี"
+    elif indicator.value_type == "yes_no":
+        value.flag = rng.random() > 0.3
+    elif indicator.value_type == "text":
+        value.text = "มีโครงการต่อเนื่องร่วมกับชุมชน"
+    else:
+        high = float(indicator.max_value or 100)
+        places = 0 if indicator.value_type == "count" else 1
+        value.number = Decimal(str(round(rng.uniform(0, min(high, 500)), places)))
+    return value

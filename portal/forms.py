@@ -11,6 +11,7 @@ from portal.enums import OFFICER_ROLE_CHOICES, Role
 from portal.i18n import current_language
 from portal.models import Municipality, Province
 from portal.selectors import registration_for_login
+from portal.services import CORRECTABLE_FIELDS
 
 
 class PortalFormMixin:
@@ -207,13 +208,4 @@ class MunicipalityCorrectionForm(PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = Municipality
-        fields = [
-            "name_th",
-            "full_name_th",
-            "name_en",
-            "full_name_en",
-            "population",
-            "population_year",
-            "households",
-            "area_km2",
-        ]
+        fields = list(CORRECTABLE_FIELDS)
