@@ -561,7 +561,6 @@ def submit_application(*, application: Application, by: User, confirmed_digest: 
     send_after_commit(
         template="application_receipt",
         to=sorted(recipients),
-        language=by.preferred_language,
         municipality=application.municipality,
         cycle=application.cycle,
         application=application,
@@ -717,7 +716,6 @@ def answer_clarification(
     send_after_commit(
         template="clarification_answered",
         to=[request.asked_by.email],
-        language=request.asked_by.preferred_language,
         municipality=request.application.municipality,
         code=request.indicator.code,
         answer=request.answer,

@@ -33,17 +33,31 @@ def _shown(value: Any, language: str) -> Any:
     return value
 
 
-def _send(*, template: str, to: Sequence[str], language: str, context: dict[str, Any]) -> None:
-    with translation.override(language):
-        context = {key: _shown(value, language_of(language)) for key, value in context.items()}
-        subject = render_to_string(f"portal/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"portal/email/{template}_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, list(to))
+def _languages_of(to: Sequence[str]) -> dict[str, list[str]]:
+    """The recipients grouped by the language of their account (Thai for an address with no account yet)."""
+    from portal.models import User  # noqa: PLC0415 -- models import this module's callers
+
+    chosen = dict(User.objects.filter(email__in=list(to)).values_list("email", "preferred_language"))
+    groups: dict[str, list[str]] = {}
+    for address in to:
+        groups.setdefault(language_of(chosen.get(address)), []).append(address)
+    return groups
 
 
-def send_after_commit(*, template: str, to: Sequence[str], language: str = "th", **context: Any) -> None:
-    """Queue an e-mail rendered from portal/email/<template>_{subject,body}.txt in `language`. Pass records and dates
-    as they are: the mail names them in the recipient's language when it is sent."""
+def _send(*, template: str, to: Sequence[str], language: str | None, context: dict[str, Any]) -> None:
+    groups = {language_of(language): list(to)} if language else _languages_of(to)
+    for chosen, recipients in groups.items():
+        with translation.override(chosen):
+            shown = {key: _shown(value, chosen) for key, value in context.items()}
+            subject = render_to_string(f"portal/email/{template}_subject.txt", shown).strip()
+            body = render_to_string(f"portal/email/{template}_body.txt", shown)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def send_after_commit(*, template: str, to: Sequence[str], language: str | None = None, **context: Any) -> None:
+    """Queue an e-mail rendered from portal/email/<template>_{subject,body}.txt after the transaction commits. Each
+    recipient gets it in the language of their account (`language` forces one, e.g. for an address with no account
+    yet). Pass records and dates as they are: the mail names them in the recipient's language when it is sent."""
     if not to:
         return
     transaction.on_commit(partial(_send, template=template, to=list(to), language=language, context=context))

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications.services import start_application
+from applications.services import receipt_digest, reopen_application, start_application, submit_application
 from indicators.enums import CyclePhase
 from portal.emails import send_after_commit
 from portal.i18n import current_language, localized
@@ -240,3 +240,25 @@ def test_a_mail_names_records_and_dates_in_the_recipients_language(
         True,
         True,
     )
+
+
+def test_each_recipient_gets_a_mail_in_the_language_of_their_account(
+    cast, application, django_capture_on_commit_callbacks
+):
+    cast.editor_a.preferred_language = "en"
+    cast.editor_a.save(update_fields=["preferred_language"])
+    application = submit_application(
+        application=application, by=cast.signatory_a, confirmed_digest=receipt_digest(application)
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_application(application=application, by=cast.admin, reason="แก้ไขค่า CA-01")
+
+    by_recipient = {tuple(message.to): message for message in mail.outbox}
+    assert set(by_recipient) == {(cast.editor_a.email,), (cast.signatory_a.email,)}
+    english, thai = by_recipient[(cast.editor_a.email,)], by_recipient[(cast.signatory_a.email,)]
+    assert not THAI.search(english.subject)
+    assert cast.municipality_a.full_name_en in english.body
+    assert THAI.search(thai.subject)
+    assert cast.municipality_a.full_name_th in thai.body
