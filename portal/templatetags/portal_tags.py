@@ -69,3 +69,15 @@ def original(text: Any, layout: str = "inline") -> SafeString:
         body=mark_safe(body),  # noqa: S308 -- escaped above
         label=_("original text"),
     )
+
+
+@register.filter
+def typed(text: Any, layout: str = "inline") -> SafeString:
+    """Text a person typed, on a web page: Thai text shown on an English page is marked lang="th", so that screen
+    readers speak it as Thai (WCAG 3.1.2, language of parts). {{ value.source|typed }}; {{ note|typed:"lines" }}
+    keeps its line breaks. (PDFs use |original, which also labels it.)"""
+    text = "" if text is None else str(text)
+    body = linebreaksbr(text, autoescape=True) if layout == "lines" else conditional_escape(text)
+    if not text or i18n.current_language() == "th" or not has_thai(text):
+        return mark_safe(body)  # noqa: S308 -- escaped above
+    return format_html('<span lang="th">{}</span>', body)

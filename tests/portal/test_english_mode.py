@@ -7,12 +7,20 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications.services import receipt_digest, reopen_application, start_application, submit_application
+from applications.services import (
+    receipt_digest,
+    reopen_application,
+    save_value,
+    start_application,
+    submit_application,
+)
 from indicators.enums import CyclePhase
+from indicators.models import Indicator
 from portal.emails import send_after_commit
 from portal.i18n import current_language, localized
 from portal.thai import period_label
@@ -262,3 +270,33 @@ def test_each_recipient_gets_a_mail_in_the_language_of_their_account(
     assert cast.municipality_a.full_name_en in english.body
     assert THAI.search(thai.subject)
     assert cast.municipality_a.full_name_th in thai.body
+
+
+@pytest.mark.parametrize(("language", "marked"), [("en", True), ("th", False)])
+def test_typed_thai_on_a_web_page_is_marked_as_thai_in_english_mode(language, marked):
+    with translation.override(language):
+        rendered = Template('{{ source|typed }}|{{ note|typed:"lines" }}|{{ latin|typed }}').render(
+            Context({"source": "กองสาธารณสุข <b>", "note": "บรรทัด 1\nบรรทัด 2", "latin": "PCD report"})
+        )
+
+    source, note, latin = rendered.split("|")
+    assert "&lt;b&gt;" in source  # always escaped
+    assert source.startswith('<span lang="th">') is marked
+    assert note.startswith('<span lang="th">') is marked
+    assert "<br>" in note
+    assert latin == "PCD report"
+
+
+def test_the_application_page_marks_a_typed_thai_source_in_english_mode(cast, application):
+    indicator = Indicator.objects.filter(framework_id=application.cycle.framework_id, area__code="UB").first()
+    save_value(
+        application=application,
+        indicator=indicator,
+        by=cast.editor_a,
+        changes={"source": "กองสาธารณสุขและสิ่งแวดล้อม"},
+        expected_version=None,
+    )
+    url = reverse("applications:detail", args=[application.pk])
+
+    assert '<span lang="th">กองสาธารณสุขและสิ่งแวดล้อม</span>' in page(cast.admin, url, "en")
+    assert '<span lang="th">' not in page(cast.admin, url, "th")
