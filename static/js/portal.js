@@ -31,14 +31,31 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (field) field.setAttribute("aria-expanded", results.querySelector("[role=listbox]") ? "true" : "false");
 });
 
-// Escape closes the municipality list; typing again reopens it (htmx).
+// Escape closes the municipality list and returns to the field; typing again reopens it (htmx). The arrow keys move
+// from the field into the list and through its options; Enter (a button) chooses one.
 document.addEventListener("keydown", (event) => {
-  if (event.key !== "Escape") return;
-  const box = event.target.closest(".position-relative");
+  const box = event.target.closest && event.target.closest(".position-relative");
   const results = box && box.querySelector(".municipality-results");
-  if (results) results.innerHTML = "";
   const field = box && box.querySelector("input[role=combobox]");
-  if (field) field.setAttribute("aria-expanded", "false");
+  if (!results || !field) return;
+  if (event.key === "Escape") {
+    results.innerHTML = "";
+    field.setAttribute("aria-expanded", "false");
+    field.focus();
+    return;
+  }
+  if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+  const options = [...results.querySelectorAll(".municipality-option")];
+  if (!options.length) return;
+  event.preventDefault();
+  const index = options.indexOf(event.target);
+  if (index === -1) {
+    options[event.key === "ArrowDown" ? 0 : options.length - 1].focus();
+  } else if (event.key === "ArrowUp" && index === 0) {
+    field.focus();
+  } else {
+    options[Math.min(options.length - 1, Math.max(0, index + (event.key === "ArrowDown" ? 1 : -1)))].focus();
+  }
 });
 
 // ---- Application form: autosave state per field and per page ------------------------------------------------

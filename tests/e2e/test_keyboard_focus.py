@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 from applications.models import Application, IndicatorValue
 from applications.services import start_application
 from indicators.enums import CyclePhase, Track
+from portal.municipality_data import read_municipality_rows
+from portal.services import load_municipalities
 from reviews.enums import VerificationStatus
 from reviews.models import RubricScore, ValueReview
 from tests.e2e.test_review_workflow import log_in, submitted_application
@@ -117,3 +119,26 @@ def test_a_refused_correction_keeps_focus_on_the_field_to_fix(live_server, page,
 
     expect(page.locator("#row-CA-02 [data-testid=reason-error]")).to_be_visible()
     expect(page.locator("#reason-CA-02")).to_be_focused()
+
+
+def test_the_municipality_picker_works_with_the_arrow_keys(live_server, page):
+    load_municipalities(rows=read_municipality_rows())
+    page.goto(f"{live_server.url}/register/")
+    combobox = page.get_by_role("combobox")
+    combobox.press_sequentially("ยะลา", delay=50)
+    options = page.locator(".municipality-option")
+    expect(options.first).to_be_visible()
+
+    combobox.press("ArrowDown")
+    expect(options.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(options.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(combobox).to_be_focused()
+    combobox.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+    expect(combobox).to_be_focused()
+    expect(combobox).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("input[name=municipality_code]")).to_have_value("9599")
