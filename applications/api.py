@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -16,7 +17,7 @@ from applications.permissions import can_edit_application
 from applications.selectors import applications_visible_to
 from applications.services import StaleValueError, save_value
 from indicators.models import Indicator
-from portal.api import PortalApiView
+from portal.api import PortalApiView, error_response
 
 
 class ValueSerializer(serializers.Serializer):
@@ -77,8 +78,12 @@ class ValueUpdateApi(PortalApiView):
             )
         except StaleValueError as stale:
             current: IndicatorValue = stale.current  # type: ignore[assignment]
-            return Response(
-                {"detail": "stale", "current": ValueSerializer(current).data}, status=status.HTTP_409_CONFLICT
+            return error_response(
+                "stale",
+                _("Not saved: someone else changed this value. The current value is in “current”."),
+                field="version",
+                status_code=status.HTTP_409_CONFLICT,
+                current=ValueSerializer(current).data,
             )
         return Response(
             {"value": ValueSerializer(result.value).data, "warnings": result.warnings, "errors": result.check_errors}

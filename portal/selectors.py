@@ -6,7 +6,7 @@ from django.contrib.auth.hashers import check_password
 from django.db.models import Q, QuerySet
 
 from portal.enums import MUNICIPAL_ROLES, RegistrationStatus, Role
-from portal.models import Municipality, OfficerRegistration, ReviewerConflict, User
+from portal.models import ApiToken, Municipality, OfficerRegistration, ReviewerConflict, User
 
 
 def municipalities_visible_to(user: User) -> QuerySet[Municipality]:
@@ -91,3 +91,12 @@ def has_conflict(reviewer: User, municipality: Municipality) -> bool:
     return ReviewerConflict.objects.filter(
         Q(municipality=municipality) | Q(province_id=municipality.province_id), reviewer=reviewer
     ).exists()
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (revoked and expired ones too, to show them as such)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def api_token_by_prefix(prefix: str) -> ApiToken | None:
+    return ApiToken.objects.select_related("user").filter(prefix=prefix).first()

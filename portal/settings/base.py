@@ -224,12 +224,22 @@ CELERY_BEAT_SCHEDULE = {
 
 # DRF
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The token first: its "Bearer" challenge makes a missing or bad credential a 401 (session cookies carry CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.api.portal_exception_handler",
+    # Per token (or per user's session), and per address for anonymous public reads.
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api_auth.PortalAnonThrottle", "portal.api_auth.PortalUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_RATE", default="60/minute"),
+        "user": env("API_USER_RATE", default="600/minute"),
+    },
 }
 
 # SECURITY
