@@ -19,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
@@ -91,3 +92,9 @@ def moved_to(name: str) -> Any:
         return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target, preserve_request=True)
 
     return redirect_view
+
+
+class PublicApiMixin:
+    """Public reads: anyone may call, anonymous callers are throttled per address."""
+
+    permission_classes = [AllowAny]

@@ -21,14 +21,35 @@ def municipalities_visible_to(user: User) -> QuerySet[Municipality]:
     return municipalities.none()
 
 
+def municipality_search_condition(query: str) -> Q:
+    """A municipality whose Thai or English name, code or province matches what was typed."""
+    condition = Q(name_th__contains=query) | Q(full_name_th__contains=query) | Q(name_en__icontains=query)
+    return condition | Q(full_name_en__icontains=query) | Q(code=query) | Q(province__name_th__contains=query)
+
+
+def public_municipalities() -> QuerySet[Municipality]:
+    """Every municipality, for public reads of its names and place (public reference data; one query)."""
+    return Municipality.objects.select_related("province").only(
+        "code",
+        "kind",
+        "name_th",
+        "name_en",
+        "full_name_th",
+        "full_name_en",
+        "district_th",
+        "district_en",
+        "province__code",
+        "province__name_th",
+        "province__name_en",
+    )
+
+
 def search_municipalities(query: str, *, limit: int = 12) -> list[Municipality]:
     """Public search by Thai or English name or code, for pickers (names are public reference data)."""
     query = query.strip()
     if len(query) < 1:
         return []
-    condition = Q(name_th__contains=query) | Q(full_name_th__contains=query) | Q(name_en__icontains=query)
-    condition |= Q(code=query) | Q(province__name_th__contains=query)
-    matches = Municipality.objects.select_related("province").filter(condition)
+    matches = Municipality.objects.select_related("province").filter(municipality_search_condition(query))
     # Exact and prefix matches first, then dictionary order.
     starts = list(matches.filter(Q(name_th__startswith=query) | Q(code=query))[:limit])
     rest = list(matches.exclude(pk__in=[m.pk for m in starts])[: limit - len(starts)])

@@ -212,6 +212,13 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {"value": "12"},
         content_type="application/json",
     ),
+    # API v1: the schema, its documentation and the public reads are open to all
+    "api:schema": Row(everyone(200)),
+    "api:docs": Row(everyone(200)),
+    "api:cycle-list": Row(everyone(200)),
+    "api:cycle-detail": Row(everyone(200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "api:cycle-framework": Row(everyone(200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "api:municipality-list": Row(everyone(200)),
     # API v1: anonymous callers get 401 (a "Bearer" challenge), not the log-in page
     "api:application-detail": Row((401, 200, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "api:application-value": Row(
