@@ -84,9 +84,9 @@ CYCLE_EXAMPLE = {
     get=extend_schema(
         operation_id="cycle_list",
         summary="Award cycles",
-        description=f"Every award cycle past its draft, newest first. {PUBLIC}",
+        description=f"Every award cycle past its draft, newest first, 50 to a page (404 past the last). {PUBLIC}",
         parameters=[LANG_PARAMETER],
-        responses={200: CycleSerializer(many=True), **error_responses(429)},
+        responses={200: CycleSerializer(many=True), **error_responses(404, 429)},
         examples=[OpenApiExample("A cycle", value=CYCLE_EXAMPLE, response_only=True)],
     )
 )

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -98,3 +99,13 @@ class PublicApiMixin:
     """Public reads: anyone may call, anonymous callers are throttled per address."""
 
     permission_classes = [AllowAny]
+
+
+@extend_schema(exclude=True)
+class ApiNotFound(PublicApiMixin, PortalApiView):
+    """Any other path under /api/v1/: a 404 in the error format, not the portal's HTML page."""
+
+    def dispatch_not_found(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise exceptions.NotFound
+
+    get = post = put = patch = delete = dispatch_not_found

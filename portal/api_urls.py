@@ -2,8 +2,10 @@
 the lowest layer, imports none of the apps above it). The schema and its documentation are public."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal.api import ApiNotFound
 
 app_name = "api"
 
@@ -13,4 +15,5 @@ urlpatterns = [
     path("", include("portal.api_public_urls")),
     path("", include("indicators.api_urls")),
     path("", include("applications.api_urls")),
+    re_path(r"^(?P<rest>.*)$", ApiNotFound.as_view(), name="not-found"),
 ]

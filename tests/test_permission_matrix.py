@@ -219,6 +219,7 @@ MATRIX: dict[str, Row] = {
     "api:cycle-detail": Row(everyone(200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "api:cycle-framework": Row(everyone(200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "api:municipality-list": Row(everyone(200)),
+    "api:not-found": Row(everyone(404), kwargs=lambda w: {"rest": "nowhere/"}),
     # API v1: anonymous callers get 401 (a "Bearer" challenge), not the log-in page
     "api:application-detail": Row((401, 200, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "api:application-value": Row(

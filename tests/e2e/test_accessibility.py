@@ -216,6 +216,7 @@ NOT_PAGES = {
     "api:cycle-detail": "JSON",
     "api:cycle-framework": "JSON",
     "api:municipality-list": "JSON",
+    "api:not-found": "JSON",
     "api:application-detail": "JSON",
     "api:application-value": "JSON",
     "portal:api-token-revoke": "POST",

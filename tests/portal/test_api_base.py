@@ -123,3 +123,10 @@ def test_too_many_requests_answer_429_in_the_same_format(client, cast, applicati
 )
 def test_asked_language(query, header, expected):
     assert asked_language(query, header) == expected
+
+
+def test_an_unknown_api_path_answers_404_in_the_error_format(client):
+    response = client.get("/api/v1/applications/null,null/")
+
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"
