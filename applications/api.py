@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -16,7 +18,8 @@ from applications.permissions import can_edit_application
 from applications.selectors import applications_visible_to
 from applications.services import StaleValueError, save_value
 from indicators.models import Indicator
-from portal.api import PortalApiView
+from portal.api import PortalApiView, error_response
+from portal.api_schema import LANG_PARAMETER, error_responses
 
 
 class ValueSerializer(serializers.Serializer):
@@ -39,6 +42,41 @@ class ApplicationDetailApi(PortalApiView):
         status = serializers.CharField()
         values = ValueSerializer(many=True)
 
+    @extend_schema(
+        operation_id="application_detail",
+        summary="An application with its indicator values",
+        description=(
+            "Who may call: the application's municipal officers (editor, signatory) and admins; reviewers when "
+            "assigned to it. Anyone else gets 404, as if it did not exist. Read-only tokens may call it."
+        ),
+        parameters=[LANG_PARAMETER],
+        responses={200: OutputSerializer, **error_responses(401, 404, 429)},
+        examples=[
+            OpenApiExample(
+                "A draft",
+                value={
+                    "id": 12,
+                    "cycle": "esc-2026",
+                    "municipality": "09950101",
+                    "track": "esc_award",
+                    "category": "",
+                    "status": "draft",
+                    "values": [
+                        {
+                            "code": "CA-01",
+                            "value": "91.5",
+                            "period": "2568",
+                            "source": "กรมควบคุมมลพิษ",
+                            "comment": "",
+                            "version": 2,
+                            "updated_at": "2026-05-01T09:30:00+07:00",
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request, pk: int) -> Response:
         application = get_object_or_404(
             applications_visible_to(request.user).prefetch_related("values__indicator"), pk=pk
@@ -57,6 +95,30 @@ class ValueUpdateApi(PortalApiView):
         comment = serializers.CharField(required=False, allow_blank=True)
         version = serializers.IntegerField(required=False, allow_null=True)
 
+    class ResultSerializer(serializers.Serializer):
+        value = ValueSerializer()
+        warnings = serializers.ListField(child=serializers.CharField())
+        errors = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(
+        operation_id="application_value_update",
+        summary="Save one indicator value",
+        description=(
+            "The same service and checks as the form. Who may call: the application's editors and signatory while "
+            "it is editable (a read-and-write token); admins and others get 403, or 404 when they may not see the "
+            "application. Send `version` (from the last read) to be told 409 when someone else saved in between."
+        ),
+        parameters=[LANG_PARAMETER],
+        request=InputSerializer,
+        responses={200: ResultSerializer, **error_responses(400, 401, 403, 404, 409, 429)},
+        examples=[
+            OpenApiExample(
+                "A number with its period",
+                value={"value": "12", "period": "2568", "source": "", "comment": "", "version": 1},
+                request_only=True,
+            )
+        ],
+    )
     def put(self, request: Request, pk: int, code: str) -> Response:
         application: Application = get_object_or_404(applications_visible_to(request.user), pk=pk)
         if not can_edit_application(request.user, application):
@@ -77,8 +139,12 @@ class ValueUpdateApi(PortalApiView):
             )
         except StaleValueError as stale:
             current: IndicatorValue = stale.current  # type: ignore[assignment]
-            return Response(
-                {"detail": "stale", "current": ValueSerializer(current).data}, status=status.HTTP_409_CONFLICT
+            return error_response(
+                "stale",
+                _("Not saved: someone else changed this value. The current value is in “current”."),
+                field="version",
+                status_code=status.HTTP_409_CONFLICT,
+                current=ValueSerializer(current).data,
             )
         return Response(
             {"value": ValueSerializer(result.value).data, "warnings": result.warnings, "errors": result.check_errors}

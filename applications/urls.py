@@ -1,7 +1,7 @@
 from django.urls import path
 
-from applications import api
 from applications.views import clarifications, entry, excel
+from portal.api import moved_to
 
 app_name = "applications"
 
@@ -30,9 +30,9 @@ urlpatterns = [
     path("applications/<int:pk>/receipt/", entry.ReceiptView.as_view(), name="receipt"),
     path("applications/<int:pk>/reopen/", entry.ReopenView.as_view(), name="reopen"),
     path("applications/<int:pk>/history/", entry.HistoryView.as_view(), name="history"),
-    # API (session authentication; the same services as the pages)
-    path("api/applications/<int:pk>/", api.ApplicationDetailApi.as_view(), name="api-detail"),
-    path("api/applications/<int:pk>/values/<str:code>/", api.ValueUpdateApi.as_view(), name="api-value"),
+    # The API moved to /api/v1/ (applications/api_urls.py); the old paths answer 308 there.
+    path("api/applications/<int:pk>/", moved_to("api:application-detail"), name="api-detail-moved"),
+    path("api/applications/<int:pk>/values/<str:code>/", moved_to("api:application-value"), name="api-value-moved"),
     # Excel round-trip
     path("applications/<int:pk>/excel/template/", excel.TemplateDownloadView.as_view(), name="excel-template"),
     path("applications/<int:pk>/excel/import/", excel.ImportView.as_view(), name="excel-import"),

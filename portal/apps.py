@@ -8,4 +8,4 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import signals  # noqa: F401, PLC0415 -- connects receivers
+        from portal import api_schema, signals  # noqa: F401, PLC0415 -- connects receivers, registers the API's schema extensions

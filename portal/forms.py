@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OFFICER_ROLE_CHOICES, Role
 from portal.i18n import current_language
-from portal.models import Municipality, Province
+from portal.models import ApiTokenScope, Municipality, Province
 from portal.selectors import registration_for_login
 from portal.services import CORRECTABLE_FIELDS
 
@@ -209,3 +209,18 @@ class MunicipalityCorrectionForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Municipality
         fields = list(CORRECTABLE_FIELDS)
+
+
+class ApiTokenForm(PortalFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the province's data system.")
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"), choices=ApiTokenScope.choices, initial=ApiTokenScope.READ, widget=forms.RadioSelect
+    )
+    lifetime_days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("One year"))],
+    )

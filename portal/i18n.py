@@ -38,3 +38,23 @@ def localized_key(mapping: Any, field: str = "label", language: str | None = Non
         return ""
     chosen = language_of(language) if language is not None else current_language()
     return str(mapping.get(f"{field}_{chosen}") or mapping.get(f"{field}_th") or mapping.get("code", ""))
+
+
+def asked_language(query: str | None, accept_language: str | None) -> Language | None:
+    """The language an API caller asks for: `?lang=th|en` first, else the best Thai or English entry of the
+    Accept-Language header; None when neither names one."""
+    if query in ("th", "en"):
+        return query  # type: ignore[return-value]
+    ranked: list[tuple[float, int, str]] = []
+    for position, entry in enumerate((accept_language or "").split(",")):
+        code, _sep, params = entry.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        code = code.strip().lower()
+        if quality > 0 and (code.startswith("th") or code.startswith("en")):
+            ranked.append((-quality, position, code))
+    return language_of(min(ranked)[2]) if ranked else None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.views import municipalities, people, registration
+from portal.views import municipalities, people, registration, tokens
 
 app_name = "portal"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("manage/users/", people.UserListView.as_view(), name="user-list"),
     path("manage/users/new/", people.StaffUserCreateView.as_view(), name="staff-user-create"),
     path("manage/users/<int:pk>/active/", people.UserActiveView.as_view(), name="user-active"),
+    path("account/api-tokens/", tokens.ApiTokenListView.as_view(), name="api-tokens"),
+    path("account/api-tokens/<int:pk>/revoke/", tokens.ApiTokenRevokeView.as_view(), name="api-token-revoke"),
     path("conflicts/", people.ConflictListView.as_view(), name="conflict-list"),
     path("conflicts/<int:pk>/withdraw/", people.ConflictWithdrawView.as_view(), name="conflict-withdraw"),
 ]

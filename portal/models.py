@@ -279,3 +279,41 @@ class MunicipalityCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality.code}.{self.field}: {self.old_value} → {self.new_value}"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read-write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only the SHA-256 of its secret is kept; the token itself is shown once, when created.
+
+    The token reads `esc_<prefix>_<secret>`: the prefix finds the row, the secret's hash is compared in constant time.
+    """
+
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=16, choices=ApiTokenScope, default=ApiTokenScope.READ)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    secret_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} (esc_{self.prefix}_…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == ApiTokenScope.READ_WRITE

@@ -6,7 +6,7 @@ from django.contrib.auth.hashers import check_password
 from django.db.models import Q, QuerySet
 
 from portal.enums import MUNICIPAL_ROLES, RegistrationStatus, Role
-from portal.models import Municipality, OfficerRegistration, ReviewerConflict, User
+from portal.models import ApiToken, Municipality, OfficerRegistration, ReviewerConflict, User
 
 
 def municipalities_visible_to(user: User) -> QuerySet[Municipality]:
@@ -21,14 +21,35 @@ def municipalities_visible_to(user: User) -> QuerySet[Municipality]:
     return municipalities.none()
 
 
+def municipality_search_condition(query: str) -> Q:
+    """A municipality whose Thai or English name, code or province matches what was typed."""
+    condition = Q(name_th__contains=query) | Q(full_name_th__contains=query) | Q(name_en__icontains=query)
+    return condition | Q(full_name_en__icontains=query) | Q(code=query) | Q(province__name_th__contains=query)
+
+
+def public_municipalities() -> QuerySet[Municipality]:
+    """Every municipality, for public reads of its names and place (public reference data; one query)."""
+    return Municipality.objects.select_related("province").only(
+        "code",
+        "kind",
+        "name_th",
+        "name_en",
+        "full_name_th",
+        "full_name_en",
+        "district_th",
+        "district_en",
+        "province__code",
+        "province__name_th",
+        "province__name_en",
+    )
+
+
 def search_municipalities(query: str, *, limit: int = 12) -> list[Municipality]:
     """Public search by Thai or English name or code, for pickers (names are public reference data)."""
     query = query.strip()
     if len(query) < 1:
         return []
-    condition = Q(name_th__contains=query) | Q(full_name_th__contains=query) | Q(name_en__icontains=query)
-    condition |= Q(code=query) | Q(province__name_th__contains=query)
-    matches = Municipality.objects.select_related("province").filter(condition)
+    matches = Municipality.objects.select_related("province").filter(municipality_search_condition(query))
     # Exact and prefix matches first, then dictionary order.
     starts = list(matches.filter(Q(name_th__startswith=query) | Q(code=query))[:limit])
     rest = list(matches.exclude(pk__in=[m.pk for m in starts])[: limit - len(starts)])
@@ -91,3 +112,12 @@ def has_conflict(reviewer: User, municipality: Municipality) -> bool:
     return ReviewerConflict.objects.filter(
         Q(municipality=municipality) | Q(province_id=municipality.province_id), reviewer=reviewer
     ).exists()
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (revoked and expired ones too, to show them as such)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def api_token_by_prefix(prefix: str) -> ApiToken | None:
+    return ApiToken.objects.select_related("user").filter(prefix=prefix).first()

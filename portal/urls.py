@@ -46,6 +46,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("api/v1/", include("portal.api_urls", namespace="api")),
     path("", include("portal.identity_urls")),
     path("", include("indicators.urls")),
     path("", include("applications.urls")),

@@ -26,6 +26,7 @@ from applications.services import start_application
 from indicators.enums import CyclePhase
 from portal.enums import RegistrationStatus, Role
 from portal.models import OfficerRegistration, ReviewerConflict
+from portal.services_tokens import create_api_token
 from reviews.models import ExportRun, SiteVisit, SiteVisitPhoto
 from scoring.models import ScoreRun
 from tests.conftest import CAST_ROLES, Cast
@@ -75,6 +76,10 @@ ADMIN_ONLY_ACTION = (LOGIN, 403, 403, 403, 403, 302)
 
 MATRIX: dict[str, Row] = {
     # Shell and accounts
+    "portal:api-tokens": Row(logged_in(200)),
+    "portal:api-token-revoke": Row(
+        (LOGIN, 302, 404, 404, 404, 404), kwargs=lambda w: {"pk": w.objects["token"].pk}, method="post"
+    ),
     "home": Row(logged_in(200)),
     "healthz": Row(everyone(503)),  # no Celery worker answers in this test
     "set-language": Row(everyone(302), method="post", data=lambda w: {"language": "en"}),
@@ -199,9 +204,26 @@ MATRIX: dict[str, Row] = {
         method="post",
         data=lambda w: {"reason": "แก้ไขข้อมูล CA-02"},
     ),
-    "applications:api-detail": Row((403, 200, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
-    "applications:api-value": Row(
-        (403, 200, 404, 200, 404, 403),
+    "applications:api-detail-moved": Row(everyone(308), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "applications:api-value-moved": Row(
+        everyone(308),
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "code": "CA-02"},
+        method="put",
+        data=lambda w: {"value": "12"},
+        content_type="application/json",
+    ),
+    # API v1: the schema, its documentation and the public reads are open to all
+    "api:schema": Row(everyone(200)),
+    "api:docs": Row(everyone(200)),
+    "api:cycle-list": Row(everyone(200)),
+    "api:cycle-detail": Row(everyone(200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "api:cycle-framework": Row(everyone(200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "api:municipality-list": Row(everyone(200)),
+    "api:not-found": Row(everyone(404), kwargs=lambda w: {"rest": "nowhere/"}),
+    # API v1: anonymous callers get 401 (a "Bearer" challenge), not the log-in page
+    "api:application-detail": Row((401, 200, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "api:application-value": Row(
+        (401, 200, 404, 200, 404, 403),
         kwargs=lambda w: {"pk": w.objects["draft"].pk, "code": "CA-02"},
         method="put",
         data=lambda w: {"value": "12"},
@@ -404,6 +426,7 @@ def world(cast) -> World:
     question = ClarificationRequest.objects.create(
         application=draft, indicator=indicator, question="?", asked_by=cast.reviewer
     )
+    token = create_api_token(user=cast.editor_a, name="ระบบจังหวัด", scope="read").token
     run = ScoreRun.objects.create(cycle=cycle, framework=cycle.framework, scope="cycle", reason="matrix")
     import_run = ImportRun.objects.create(
         application=draft, name="values.xlsx", sha256="0" * 64, status=ImportStatus.CHECKED, created_by=cast.editor_a
@@ -425,6 +448,7 @@ def world(cast) -> World:
             "photo": photo,
             "review_question": review_question,
             "run": run,
+            "token": token,
         },
     )
 

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here (no CDN)
     "django_htmx",
     "axes",
     "portal",
@@ -224,12 +227,46 @@ CELERY_BEAT_SCHEDULE = {
 
 # DRF
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The token first: its "Bearer" challenge makes a missing or bad credential a 401 (session cookies carry CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.api.portal_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    # Per token (or per user's session), and per address for anonymous public reads.
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api_auth.PortalAnonThrottle", "portal.api_auth.PortalUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_RATE", default="60/minute"),
+        "user": env("API_USER_RATE", default="600/minute"),
+    },
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ESC Award Portal API",
+    "DESCRIPTION": (
+        "Version 1 of the portal's API. Public reads (cycles, frameworks, municipalities) need no credentials; "
+        "everything else needs a personal API token (`Authorization: Bearer esc_…`, created on the API tokens "
+        "page) or the portal's browser session. A token acts with its owner's rights and no more; a read-only "
+        'token may only use GET. Errors answer `{"errors": [{"field", "code", "message"}]}` in the '
+        "language asked for: `?lang=th|en`, else Accept-Language, else Thai."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # SECURITY

@@ -20,7 +20,7 @@ def application(cast):
 
 
 def put_value(client, application, code, payload):
-    url = reverse("applications:api-value", args=[application.pk, code])
+    url = reverse("api:application-value", args=[application.pk, code])
     return client.put(url, payload, content_type="application/json")
 
 
@@ -42,7 +42,9 @@ def test_api_refuses_an_invalid_value_with_400_and_saves_nothing(client, cast, a
     response = put_value(client, application, "CA-02", {"value": "400"})
 
     assert response.status_code == 400
-    assert response.json() == {"value": ["The value must be from 0 to 366."]}
+    assert response.json() == {
+        "errors": [{"field": "value", "code": "invalid", "message": "The value must be from 0 to 366."}]
+    }
     assert IndicatorValue.objects.filter(number__isnull=False).count() == 0
 
 
@@ -54,6 +56,7 @@ def test_api_answers_409_with_the_current_value_when_the_version_is_stale(client
 
     assert response.status_code == 409
     assert (response.json()["current"]["value"], response.json()["current"]["version"]) == ("12", 1)
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("version", "stale")]
     assert IndicatorValue.objects.get(indicator__code="CA-02").number == 12
 
 
@@ -61,7 +64,7 @@ def test_api_detail_lists_the_values(client, cast, application):
     client.force_login(cast.signatory_a)
     put_value(client, application, "CA-01", {"value": "91.5"})
 
-    response = client.get(reverse("applications:api-detail", args=[application.pk]))
+    response = client.get(reverse("api:application-detail", args=[application.pk]))
 
     assert response.status_code == 200
     assert [(value["code"], value["value"]) for value in response.json()["values"]] == [("CA-01", "91.5")]

@@ -106,6 +106,7 @@ def officer_pages(role: str) -> list[Visit]:
         Visit(role, "portal:municipality-detail", lambda o: {"code": YALA}),
         Visit(role, "password_change"),
         Visit(role, "password_change_done"),
+        Visit(role, "portal:api-tokens"),
     ]
     return pages
 
@@ -207,8 +208,18 @@ NOT_PAGES = {
     "applications:evidence-delete": "POST",
     "applications:prefill": "POST",
     "applications:reopen": "POST",
-    "applications:api-detail": "JSON",
-    "applications:api-value": "JSON",
+    "applications:api-detail-moved": "redirect to the API",
+    "applications:api-value-moved": "redirect to the API",
+    "api:schema": "OpenAPI schema",
+    "api:docs": "Swagger UI, vendored as published (not our markup)",
+    "api:cycle-list": "JSON",
+    "api:cycle-detail": "JSON",
+    "api:cycle-framework": "JSON",
+    "api:municipality-list": "JSON",
+    "api:not-found": "JSON",
+    "api:application-detail": "JSON",
+    "api:application-value": "JSON",
+    "portal:api-token-revoke": "POST",
     "applications:excel-template": "file",
     "applications:excel-import-apply": "POST",
     "scoring:application-scores": "fragment of the application page",
