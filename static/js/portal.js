@@ -233,7 +233,10 @@ document.addEventListener(
     const field = event.target;
     event.preventDefault(); // no browser bubble
     showClientError(field);
-    if (field.form && field.form.querySelector(":invalid") === field) field.focus();
+    if (field.form && field.form.querySelector(":invalid") === field) {
+      field.focus();
+      setTimeout(() => field.focus()); // again once the click that sent the form has finished
+    }
   },
   true,
 );

@@ -13,6 +13,13 @@ from tests.factories.portal import TEST_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def _focused_page(page):
+    """These tests read where focus is: their tab must be the browser's focused one (other tests leave tabs open)."""
+    page.bring_to_front()
+
+
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 

@@ -21,6 +21,12 @@ from tests.factories.indicators import make_cycle
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _focused_page(page):
+    """These tests read where focus is: their tab must be the browser's focused one (other tests leave tabs open)."""
+    page.bring_to_front()
+
+
 def focused_id(page: Page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
