@@ -17,7 +17,8 @@ from portal.models import ReviewerConflict
 from portal.services_tokens import create_api_token
 from reviews.models import Decision, RubricScore, ValueReview
 from reviews.services import assign_reviewers
-from scoring.models import ScoreRun
+from scoring.models import ApplicationScore, ScoreRun
+from scoring.services import execute_run, request_cycle_rescore
 from tests.factories.indicators import make_cycle
 from tests.factories.portal import UserFactory
 
@@ -284,3 +285,32 @@ def test_a_phase_change_goes_through_the_cycle_pages_service(cast, cycle):
     assert (moved.status_code, moved.json()["phase"]) == (200, "submission_closed")
     cycle.refresh_from_db()
     assert cycle.phase == "submission_closed"
+
+
+def test_the_standing_shows_the_stored_ranks_within_the_callers_scope(cast, world, cycle):
+    run = request_cycle_rescore(cycle=cycle, reason="test", enqueue=False)
+    execute_run(run.pk)
+    url = reverse("api:cycle-standings", args=[cycle.code])
+
+    admin = token_client(cast.admin, scope="read").get(url, {"ordering": "group_key"})
+    reviewer = token_client(cast.reviewer, scope="read").get(url)
+    filtered = token_client(cast.admin, scope="read").get(url, {"category": "CW", "kind": "verified"})
+    officer = token_client(cast.editor_a, scope="read").get(f"{url}?lang=en")
+
+    assert admin.status_code == 200
+    stored = {
+        row.application_id: (row.group_key, row.rank, row.total)
+        for row in ApplicationScore.objects.filter(cycle=cycle, kind="submitted", is_current=True)
+    }
+    assert {
+        row["application"]: (row["group"], row["rank"], Decimal(row["total"])) for row in admin.json()["results"]
+    } == stored
+    assert len(stored) == 3
+    assert sorted(row["application"] for row in reviewer.json()["results"]) == sorted(
+        [world["mine"].pk, world["by_sheet"].pk]
+    )
+    assert [(row["application"], row["kind"]) for row in filtered.json()["results"]] == [
+        (world["unassigned"].pk, "verified")
+    ]
+    assert officer.status_code == 403
+    assert officer.json()["errors"][0]["code"] == "permission_denied"
