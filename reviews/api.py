@@ -1,5 +1,6 @@
-"""The review workflow's API: a reviewer's assignments, verdicts on values and rubric scores (the sheet's services
-and messages); for admins, assigning reviewers and the board's decisions (the same services and refusals).
+"""The review workflow's API: a reviewer's assignments, verdicts on values, rubric scores and closing clarification
+requests (the sheet's services and messages); for admins, assigning reviewers and the board's decisions (the same
+services and refusals).
 
 Access as on the HTML pages: the predicate first (403), then the application through the caller's scope (404 outside
 it: a reviewer's token never reaches an application they are not assigned to)."""
@@ -18,8 +19,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from applications.models import Application, ReviewerAssignment
+from applications.models import Application, ClarificationRequest, ReviewerAssignment
 from applications.selectors import applicable_indicators, applications_visible_to
+from applications.services import close_clarification
 from indicators.models import AwardCycle, Indicator
 from portal.api import PortalApiView, error_response
 from portal.api_refusals import refusal_response
@@ -37,14 +39,19 @@ ASSIGNED_REVIEWER = (
 )
 
 
-def _reviewed_application(request: Request, pk: int, code: str) -> tuple[Application, Indicator]:
-    """As the sheet: the application through the caller's scope (404), an assigned reviewer only (403), one of the
-    application's own indicators (404)."""
+def _assigned_application(request: Request, pk: int) -> Application:
+    """As the sheet: the application through the caller's scope (404), an assigned reviewer only (403)."""
     application = get_object_or_404(applications_visible_to(request.user), pk=pk)
     if not can_review_application(request.user, application):
         if request.user.role == Role.REVIEWER:
             raise Http404  # seen for the committee's ranking, but not assigned: as on the sheet
         raise PermissionDenied
+    return application
+
+
+def _reviewed_application(request: Request, pk: int, code: str) -> tuple[Application, Indicator]:
+    """The assigned application and one of its own indicators (404 for any other code)."""
+    application = _assigned_application(request, pk)
     indicator = get_object_or_404(applicable_indicators(application), code=code)
     return application, indicator
 
@@ -276,6 +283,54 @@ class RubricScoreApi(PortalApiView):
                 }
             ).data
         )
+
+
+class ClarificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField(source="indicator.code")
+    question = serializers.CharField()
+    asked_at = serializers.DateTimeField()
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ClarificationCloseApi(PortalApiView):
+    @extend_schema(
+        operation_id="review_clarification_close",
+        summary="Close a clarification request",
+        description=(
+            "The review sheet's action, through the same service: the question (asked by querying a value) is "
+            f"settled and closed. {ASSIGNED_REVIEWER} Another application's request gets 404."
+        ),
+        parameters=[LANG_PARAMETER],
+        request=None,
+        responses={200: ClarificationSerializer, **error_responses(401, 403, 404, 429)},
+        examples=[
+            OpenApiExample(
+                "Closed",
+                value={
+                    "id": 7,
+                    "code": "CA-02",
+                    "question": "ที่มาของข้อมูล?",
+                    "asked_at": "2027-05-02T14:10:00+07:00",
+                    "answer": "สถานีตรวจวัด 44t",
+                    "answered_at": "2027-05-03T09:00:00+07:00",
+                    "status": "closed",
+                    "closed_at": "2027-05-03T10:00:00+07:00",
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request, pk: int, request_id: int) -> Response:
+        application = _assigned_application(request, pk)
+        clarification = get_object_or_404(
+            ClarificationRequest.objects.select_related("indicator"), application=application, pk=request_id
+        )
+        close_clarification(request=clarification, by=request.user)
+        return Response(ClarificationSerializer(clarification).data)
 
 
 # ---- admins: assignments and decisions ----------------------------------------------------------------------------

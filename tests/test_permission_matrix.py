@@ -256,6 +256,11 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {"points": 3, "comment": ""},
         content_type="application/json",
     ),
+    "api:review-clarification-close": Row(
+        (401, 403, 404, 403, 200, 403),
+        kwargs=lambda w: {"pk": w.objects["reviewed"].pk, "request_id": w.objects["review_question"].pk},
+        method="post",
+    ),
     "api:cycle-standings": Row((401, 403, 403, 403, 200, 200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "api:cycle-runs": Row((401, 403, 403, 403, 200, 200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "api:application-assignments": Row(

@@ -314,3 +314,30 @@ def test_the_standing_shows_the_stored_ranks_within_the_callers_scope(cast, worl
     ]
     assert officer.status_code == 403
     assert officer.json()["errors"][0]["code"] == "permission_denied"
+
+
+def test_a_reviewer_closes_a_clarification_request_of_an_assigned_application_only(cast, world):
+    client = token_client(cast.reviewer)
+    client.post(
+        verdict_url(world["mine"], "CA-02"),
+        {"status": "queried", "question": "ที่มาของข้อมูล?"},
+        content_type="application/json",
+    )
+    question = ClarificationRequest.objects.get(application=world["mine"])
+    elsewhere = ClarificationRequest.objects.create(
+        application=world["unassigned"],
+        indicator=question.indicator,
+        question="?",
+        asked_by=cast.admin,
+    )
+
+    closed = client.post(reverse("api:review-clarification-close", args=[world["mine"].pk, question.pk]))
+    hidden = client.post(reverse("api:review-clarification-close", args=[world["unassigned"].pk, elsewhere.pk]))
+    crossed = client.post(reverse("api:review-clarification-close", args=[world["mine"].pk, elsewhere.pk]))
+
+    assert (closed.status_code, closed.json()["status"]) == (200, "closed")
+    assert (hidden.status_code, crossed.status_code) == (404, 404)
+    assert dict(ClarificationRequest.objects.values_list("pk", "status")) == {
+        question.pk: ClarificationStatus.CLOSED,
+        elsewhere.pk: ClarificationStatus.OPEN,
+    }
