@@ -119,7 +119,7 @@ ASSIGNMENT_EXAMPLE = {
             "anyone else gets 403."
         ),
         parameters=[LANG_PARAMETER],
-        responses={200: AssignmentSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={200: AssignmentSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
         examples=[OpenApiExample("An open assignment", value=ASSIGNMENT_EXAMPLE, response_only=True)],
     )
 )

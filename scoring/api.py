@@ -137,7 +137,7 @@ STANDING_EXAMPLE = {
             "Filter by `group`, `track`, `category`, `size_class`, `tier`, `ranked`. " + COMMITTEE
         ),
         parameters=[LANG_PARAMETER],
-        responses={200: StandingRowSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={200: StandingRowSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
         examples=[OpenApiExample("A ranked row", value=STANDING_EXAMPLE, response_only=True)],
     )
 )
@@ -218,7 +218,7 @@ class RunFilter(django_filters.FilterSet):
             "`status` and `scope`; order by `created_at` or `finished_at`. " + COMMITTEE
         ),
         parameters=[LANG_PARAMETER],
-        responses={200: RunSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={200: RunSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
         examples=[OpenApiExample("A queued rescore", value=RUN_EXAMPLE, response_only=True)],
     ),
     post=extend_schema(
