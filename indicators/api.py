@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from indicators.enums import CyclePhase
 from indicators.models import AwardCycle
+from indicators.permissions import can_manage_cycles
 from indicators.selectors import framework_areas, public_cycles
+from indicators.services import change_phase
 from portal.api import PortalApiView, PublicApiMixin
+from portal.api_refusals import refusal_response
 from portal.api_schema import LANG_PARAMETER, error_responses
 
 PUBLIC = "Who may call: anyone, without credentials (throttled per address). Draft cycles are not shown."
@@ -180,3 +187,50 @@ class CycleFrameworkApi(PublicApiMixin, PortalApiView):
             "areas": framework_areas(framework),
         }
         return Response(FrameworkSerializer(data).data)
+
+
+class CyclePhaseApi(PortalApiView):
+    """Admins: move a cycle to its next phase, through the same service as the cycle page."""
+
+    class PhaseInputSerializer(serializers.Serializer):
+        to_phase = serializers.ChoiceField(choices=CyclePhase.choices)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    class PhaseResultSerializer(CycleSerializer):
+        message = serializers.CharField(help_text="The cycle page's confirmation, in the language asked for.")
+
+    @extend_schema(
+        operation_id="cycle_phase_change",
+        summary="Move a cycle to another phase",
+        description=(
+            "The cycle page's phase change, through the same service: only the next phases the cycle allows (else "
+            "400 with the code `illegal_transition` and the allowed ones named); opening the call needs a "
+            "submission deadline (code `no_deadline`) and freezes the framework. The change is recorded with its "
+            "note. Who may call: admins (a read-and-write token); anyone else gets 403. Draft cycles included."
+        ),
+        parameters=[LANG_PARAMETER],
+        request=PhaseInputSerializer,
+        responses={200: PhaseResultSerializer, **error_responses(400, 401, 403, 404, 429)},
+        examples=[
+            OpenApiExample(
+                "Close submissions", value={"to_phase": "submission_closed", "note": "ครบกำหนด"}, request_only=True
+            ),
+            OpenApiExample(
+                "Moved",
+                value={**CYCLE_EXAMPLE, "phase": "submission_closed", "message": "The cycle is now in phase “…”."},
+                response_only=True,
+            ),
+        ],
+    )
+    def post(self, request: Request, code: str) -> Response:
+        if not can_manage_cycles(request.user):
+            raise PermissionDenied
+        cycle = get_object_or_404(AwardCycle, code=code)
+        serializer = self.PhaseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            cycle = change_phase(cycle=cycle, by=request.user, **serializer.validated_data)
+        except ValidationError as refused:
+            return refusal_response(refused)
+        message = _("The cycle is now in phase “{phase}”.").format(phase=cycle.get_phase_display())
+        return Response({**CycleSerializer(cycle).data, "message": message})

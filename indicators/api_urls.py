@@ -7,5 +7,6 @@ from indicators import api
 urlpatterns = [
     path("cycles/", api.CycleListApi.as_view(), name="cycle-list"),
     path("cycles/<slug:code>/", api.CycleDetailApi.as_view(), name="cycle-detail"),
+    path("cycles/<slug:code>/phase/", api.CyclePhaseApi.as_view(), name="cycle-phase"),
     path("cycles/<slug:code>/framework/", api.CycleFrameworkApi.as_view(), name="cycle-framework"),
 ]

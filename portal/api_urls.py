@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("portal.api_public_urls")),
     path("", include("indicators.api_urls")),
     path("", include("applications.api_urls")),
+    path("", include("scoring.api_urls")),
+    path("", include("reviews.api_urls")),
     re_path(r"^(?P<rest>.*)$", ApiNotFound.as_view(), name="not-found"),
 ]
