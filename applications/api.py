@@ -423,7 +423,9 @@ class EvidenceApi(PortalApiView, generics.ListAPIView):
                 "required", _("Choose a file to upload."), field="file", status_code=status.HTTP_400_BAD_REQUEST
             )
         try:
-            evidence = upload_evidence(application=application, indicator=indicator, file=upload, by=request.user)
+            evidence = upload_evidence(
+                application=application, indicator=indicator, file=upload, by=request.user, channel=Channel.API
+            )
         except ValidationError as error:
             return validation_error_response(error, field="file")
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)

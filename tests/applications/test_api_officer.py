@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus, ClarificationStatus
-from applications.models import Application, ClarificationRequest, Evidence, IndicatorValue
+from applications.models import Application, ClarificationRequest, Evidence, IndicatorValue, ValueChange
 from applications.services import receipt_digest, start_application
 from indicators.enums import CyclePhase
 from portal.services_tokens import create_api_token
@@ -239,6 +239,7 @@ def test_evidence_list_gives_name_type_size_and_hash(cast, application):
         stored.sha256,
     )
     assert item["uploaded_by"] == cast.editor_a.full_name
+    assert set(ValueChange.objects.filter(field="evidence").values_list("channel", flat=True)) == {"api"}
     assert item["url"] == reverse("applications:evidence-file", args=[application.pk, stored.pk])
 
 
