@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus
-from applications.models import ANSWERED, Application, Evidence, IndicatorValue, ValueChange
+from applications.models import ANSWERED, Application, ClarificationRequest, Evidence, IndicatorValue, ValueChange
 from indicators.enums import AreaKind, CyclePhase, Track
 from indicators.models import Area, AwardCycle, DeadlineExtension, Indicator, SizeClass
 from indicators.selectors import extension_deadline
@@ -52,6 +52,17 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
             )
         )
     return applications.none()
+
+
+def clarifications_for(user: User) -> QuerySet[ClarificationRequest]:
+    """The clarification requests to an officer's municipality (open and answered, the open ones first)."""
+    if not user.is_authenticated or user.role not in MUNICIPAL_ROLES:
+        return ClarificationRequest.objects.none()
+    return (
+        ClarificationRequest.objects.filter(application__municipality_id=user.municipality_id)
+        .select_related("application__cycle", "indicator", "asked_by", "answered_by")
+        .order_by("status", "-asked_at")
+    )
 
 
 def applicable_areas(application: Application) -> QuerySet[Area]:

@@ -393,13 +393,17 @@ def save_profile(
 
 
 @transaction.atomic
-def upload_evidence(*, application: Application, indicator: Indicator, file: UploadedFile, by: User) -> Evidence:
+def upload_evidence(
+    *, application: Application, indicator: Indicator, file: UploadedFile, by: User, channel: str = Channel.FORM
+) -> Evidence:
     """Attach a PDF, JPEG, PNG or XLSX (type read from the content) of at most 20 MB to one indicator."""
     ensure_editable(application)
-    return _store_evidence(application=application, indicator=indicator, file=file, by=by)
+    return _store_evidence(application=application, indicator=indicator, file=file, by=by, channel=channel)
 
 
-def _store_evidence(*, application: Application, indicator: Indicator, file: UploadedFile, by: User) -> Evidence:
+def _store_evidence(
+    *, application: Application, indicator: Indicator, file: UploadedFile, by: User, channel: str = Channel.FORM
+) -> Evidence:
     if file.size is not None and file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(_("The file is larger than 20 MB."), code="too_large")
     file_type = sniff_type(file)
@@ -424,7 +428,7 @@ def _store_evidence(*, application: Application, indicator: Indicator, file: Upl
         indicator=indicator,
         field="evidence",
         new=f"{evidence.name} ({evidence.sha256[:12]})",
-        channel=Channel.FORM,
+        channel=channel,
         changed_by=by,
     )
     return evidence

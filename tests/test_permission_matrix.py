@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -228,6 +229,34 @@ MATRIX: dict[str, Row] = {
         method="put",
         data=lambda w: {"value": "12"},
         content_type="application/json",
+    ),
+    # API v1, the officers' endpoints (anonymous: 401; another municipality: 404)
+    "api:application-list": Row(
+        (401, 400, 201, 400, 403, 403),  # A already has every track and category: 400 duplicate; B starts one
+        method="post",
+        data=lambda w: {"cycle": w.objects["cycle"].code, "track": "esc_award"},
+        content_type="application/json",
+    ),
+    "api:application-evidence": Row(
+        (401, 201, 404, 201, 404, 403),
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "code": "CA-01"},
+        method="post",
+        data=lambda w: {"file": SimpleUploadedFile("aqi.pdf", MINIMAL_PDF)},
+    ),
+    "api:application-receipt": Row((401, 403, 404, 200, 404, 403), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
+    "api:application-submit": Row(
+        (401, 403, 404, 400, 404, 403),  # the signatory's draft still has blocking problems
+        kwargs=lambda w: {"pk": w.objects["draft"].pk},
+        method="post",
+        data=lambda w: {"digest": "0" * 64},
+        content_type="application/json",
+    ),
+    "api:clarification-list": Row((401, 200, 200, 200, 403, 403)),
+    "api:clarification-answer": Row(
+        (401, 200, 404, 200, 404, 403),
+        kwargs=lambda w: {"pk": w.objects["question"].pk},
+        method="post",
+        data=lambda w: {"answer": "แนบรายงานแล้ว"},
     ),
     "applications:clarifications": Row((LOGIN, 200, 200, 200, 403, 403)),
     "applications:clarification-answer": Row(

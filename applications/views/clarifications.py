@@ -16,7 +16,7 @@ from django.views.generic import FormView, ListView
 
 from applications.enums import ClarificationStatus
 from applications.models import ClarificationRequest
-from applications.selectors import applications_visible_to
+from applications.selectors import applications_visible_to, clarifications_for
 from applications.services import answer_clarification
 from portal.enums import MUNICIPAL_ROLES
 from portal.forms import PortalFormMixin
@@ -50,11 +50,7 @@ class ClarificationListView(ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[ClarificationRequest]:
-        return (
-            ClarificationRequest.objects.filter(application__municipality_id=self.request.user.municipality_id)
-            .select_related("application__cycle", "indicator", "asked_by", "answered_by")
-            .order_by("status", "-asked_at")
-        )
+        return clarifications_for(self.request.user)
 
     def get_template_names(self) -> list[str]:
         if self.request.GET.get("panel"):
