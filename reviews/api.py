@@ -285,7 +285,7 @@ class RubricScoreApi(PortalApiView):
         )
 
 
-class ClarificationSerializer(serializers.Serializer):
+class ReviewerClarificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField(source="indicator.code")
     question = serializers.CharField()
@@ -306,7 +306,7 @@ class ClarificationCloseApi(PortalApiView):
         ),
         parameters=[LANG_PARAMETER],
         request=None,
-        responses={200: ClarificationSerializer, **error_responses(401, 403, 404, 429)},
+        responses={200: ReviewerClarificationSerializer, **error_responses(401, 403, 404, 429)},
         examples=[
             OpenApiExample(
                 "Closed",
@@ -330,7 +330,7 @@ class ClarificationCloseApi(PortalApiView):
             ClarificationRequest.objects.select_related("indicator"), application=application, pk=request_id
         )
         close_clarification(request=clarification, by=request.user)
-        return Response(ClarificationSerializer(clarification).data)
+        return Response(ReviewerClarificationSerializer(clarification).data)
 
 
 # ---- admins: assignments and decisions ----------------------------------------------------------------------------
