@@ -296,6 +296,42 @@ class ReviewerClarificationSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
 
 
+CLARIFICATION_EXAMPLE = {
+    "id": 7,
+    "code": "CA-02",
+    "question": "ที่มาของข้อมูล?",
+    "asked_at": "2027-05-02T14:10:00+07:00",
+    "answer": "",
+    "answered_at": None,
+    "status": "open",
+    "closed_at": None,
+}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="review_clarification_list",
+        summary="The clarification requests of one application",
+        description=(
+            "Every question reviewers asked the municipality about this application, with its answer and state, "
+            f"as the review sheet shows them; open ones first, 50 to a page. {ASSIGNED_REVIEWER} Read-only tokens "
+            "may call it."
+        ),
+        parameters=[LANG_PARAMETER],
+        responses={200: ReviewerClarificationSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        examples=[OpenApiExample("An open question", value=CLARIFICATION_EXAMPLE, response_only=True)],
+    )
+)
+class ClarificationListApi(PortalApiView, generics.ListAPIView):
+    serializer_class = ReviewerClarificationSerializer
+
+    def get_queryset(self) -> QuerySet[ClarificationRequest]:
+        if getattr(self, "swagger_fake_view", False):
+            return ClarificationRequest.objects.none()
+        application = _assigned_application(self.request, self.kwargs["pk"])
+        return application.clarifications.select_related("indicator").order_by("status", "-asked_at", "pk")
+
+
 class ClarificationCloseApi(PortalApiView):
     @extend_schema(
         operation_id="review_clarification_close",

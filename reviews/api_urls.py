@@ -9,6 +9,11 @@ urlpatterns = [
     path("review/applications/<int:pk>/values/<str:code>/verdict/", api.VerdictApi.as_view(), name="review-verdict"),
     path("review/applications/<int:pk>/rubric/<str:code>/", api.RubricScoreApi.as_view(), name="review-rubric"),
     path(
+        "review/applications/<int:pk>/clarifications/",
+        api.ClarificationListApi.as_view(),
+        name="review-clarifications",
+    ),
+    path(
         "review/applications/<int:pk>/clarifications/<int:request_id>/close/",
         api.ClarificationCloseApi.as_view(),
         name="review-clarification-close",

@@ -285,6 +285,7 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {"points": 3, "comment": ""},
         content_type="application/json",
     ),
+    "api:review-clarifications": Row((401, 403, 404, 403, 200, 403), kwargs=lambda w: {"pk": w.objects["reviewed"].pk}),
     "api:review-clarification-close": Row(
         (401, 403, 404, 403, 200, 403),
         kwargs=lambda w: {"pk": w.objects["reviewed"].pk, "request_id": w.objects["review_question"].pk},

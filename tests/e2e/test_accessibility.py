@@ -210,15 +210,7 @@ NOT_PAGES = {
     "applications:reopen": "POST",
     "applications:api-detail-moved": "redirect to the API",
     "applications:api-value-moved": "redirect to the API",
-    "api:schema": "OpenAPI schema",
     "api:docs": "Swagger UI, vendored as published (not our markup)",
-    "api:cycle-list": "JSON",
-    "api:cycle-detail": "JSON",
-    "api:cycle-framework": "JSON",
-    "api:municipality-list": "JSON",
-    "api:not-found": "JSON",
-    "api:application-detail": "JSON",
-    "api:application-value": "JSON",
     "portal:api-token-revoke": "POST",
     "applications:excel-template": "file",
     "applications:excel-import-apply": "POST",
@@ -247,7 +239,8 @@ NOT_PAGES = {
 def test_every_page_of_the_permission_matrix_is_checked():
     """A new URL gets a row in the permission matrix; this makes it a page here too, or says why it is none."""
     visited = {visit.name for visit in VISITS}
-    assert sorted(set(MATRIX) - visited - set(NOT_PAGES)) == []
+    api = {name for name in MATRIX if name.startswith("api:") and name not in NOT_PAGES}  # JSON (and the schema)
+    assert sorted(set(MATRIX) - visited - set(NOT_PAGES) - api) == []
     assert sorted(visited & set(NOT_PAGES)) == []
 
 

@@ -341,3 +341,20 @@ def test_a_reviewer_closes_a_clarification_request_of_an_assigned_application_on
         question.pk: ClarificationStatus.CLOSED,
         elsewhere.pk: ClarificationStatus.OPEN,
     }
+
+
+def test_a_reviewer_token_reads_the_clarification_requests_of_an_assigned_application_only(cast, world):
+    client = token_client(cast.reviewer, scope="read")
+    mine = world["mine"]
+    token_client(cast.reviewer).post(
+        verdict_url(mine, "CA-02"), {"status": "queried", "question": "ที่มาของข้อมูล?"}, content_type="application/json"
+    )
+
+    listed = client.get(reverse("api:review-clarifications", args=[mine.pk]))
+    unassigned = client.get(reverse("api:review-clarifications", args=[world["unassigned"].pk]))
+
+    assert listed.status_code == 200
+    assert [(row["code"], row["question"], row["status"]) for row in listed.json()["results"]] == [
+        ("CA-02", "ที่มาของข้อมูล?", "open")
+    ]
+    assert unassigned.status_code == 404
