@@ -2,15 +2,19 @@
 
 from django.urls import path
 
-from applications import api
+from applications.api.applications import ApplicationDetailApi, ApplicationListApi
+from applications.api.clarifications import ClarificationAnswerApi, ClarificationListApi
+from applications.api.evidence import EvidenceApi
+from applications.api.receipts import ReceiptApi, SubmitApi
+from applications.api.values import ValueUpdateApi
 
 urlpatterns = [
-    path("applications/", api.ApplicationListApi.as_view(), name="application-list"),
-    path("applications/<int:pk>/", api.ApplicationDetailApi.as_view(), name="application-detail"),
-    path("applications/<int:pk>/values/<str:code>/", api.ValueUpdateApi.as_view(), name="application-value"),
-    path("applications/<int:pk>/values/<str:code>/evidence/", api.EvidenceApi.as_view(), name="application-evidence"),
-    path("applications/<int:pk>/receipt/", api.ReceiptApi.as_view(), name="application-receipt"),
-    path("applications/<int:pk>/submit/", api.SubmitApi.as_view(), name="application-submit"),
-    path("clarifications/", api.ClarificationListApi.as_view(), name="clarification-list"),
-    path("clarifications/<int:pk>/answer/", api.ClarificationAnswerApi.as_view(), name="clarification-answer"),
+    path("applications/", ApplicationListApi.as_view(), name="application-list"),
+    path("applications/<int:pk>/", ApplicationDetailApi.as_view(), name="application-detail"),
+    path("applications/<int:pk>/values/<text:code>/", ValueUpdateApi.as_view(), name="application-value"),
+    path("applications/<int:pk>/values/<text:code>/evidence/", EvidenceApi.as_view(), name="application-evidence"),
+    path("applications/<int:pk>/receipt/", ReceiptApi.as_view(), name="application-receipt"),
+    path("applications/<int:pk>/submit/", SubmitApi.as_view(), name="application-submit"),
+    path("clarifications/", ClarificationListApi.as_view(), name="clarification-list"),
+    path("clarifications/<int:pk>/answer/", ClarificationAnswerApi.as_view(), name="clarification-answer"),
 ]

@@ -5,6 +5,7 @@ Values are plausible and deterministic (seeded by the municipality's code), with
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
 from typing import TextIO
@@ -15,7 +16,7 @@ from django.utils import timezone
 from applications.enums import ApplicationStatus, Channel
 from applications.models import Application, IndicatorValue, StatusChange, ValueChange
 from applications.selectors import applicable_indicators, size_class_for
-from applications.services import receipt_digest
+from applications.selectors_submission import receipt_digest
 from indicators.models import AwardCycle, Indicator
 from portal.enums import Role
 from portal.models import Municipality, User
@@ -43,7 +44,15 @@ CURRENT = (
 # values except that indicator, which the second answers with a value worth 0 points. Equal totals, and the second
 # ranks ahead on completeness, the cycle's first tie-break (เทศบาลนครระยอง behind เทศบาลเมืองหัวหิน, Clean Air).
 TIES = (("2199", "7798", "CA-01"),)
-PREVIOUS = (("9599", "esc_award", "", ApplicationStatus.NOT_SHORTLISTED, Decimal("1")),)
+SUBMITTED_DAYS_AGO = 40
+# The 2021 cycle's applications: its national nominees (ESC Award and two certificates; their decisions, published
+# results and ASEAN outcomes come from reviews' demo) and Yala's, whose values prefill its 2027 application.
+PREVIOUS = (
+    ("9599", "esc_award", "", ApplicationStatus.NOT_SHORTLISTED, Decimal("1")),
+    ("1297", "esc_award", "", ApplicationStatus.NOMINATED, Decimal("1")),
+    ("8199", "certificate", "CL", ApplicationStatus.NOMINATED, Decimal("1")),
+    ("7798", "certificate", "CA", ApplicationStatus.NOMINATED, Decimal("1")),
+)
 RUBRIC_NOTES = (
     "มีคำสั่งแต่งตั้งคณะทำงานและแผนปฏิบัติการประจำปี งบประมาณ 450,000 บาท",
     "ดำเนินการครอบคลุม 12 ชุมชนจาก 18 ชุมชน พร้อมรายงานผลรายไตรมาส",
@@ -121,7 +130,8 @@ def _create(cycle: AwardCycle, spec: tuple, admin: User) -> None:
     _fill(application, share, officer, year=cycle.reference_year)
     if status == ApplicationStatus.DRAFT:
         return
-    submitted_at = timezone.now() - timezone.timedelta(days=3)
+    # Long enough ago for the demo reviews (reviews.demo) to fit their dated steps between submission and today.
+    submitted_at = timezone.now() - dt.timedelta(days=SUBMITTED_DAYS_AGO)
     application.status, application.submitted_at, application.submitted_by = status, submitted_at, officer
     application.receipt_sha256 = receipt_digest(application)
     application.save()

@@ -40,6 +40,8 @@ class ImportStatus(models.TextChoices):
 
 
 PROFILE_FIELDS = ("population", "population_year", "households", "area_km2", "national_certificate")
+# The fields of an indicator value (applications.models.IndicatorValue) that its history and the receipt digest cover.
+VALUE_FIELDS = ("number", "flag", "level", "text", "period", "source", "comment")
 
 
 class ClarificationStatus(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ class StartApplicationForm(PortalFormMixin, forms.Form):
     def __init__(self, *args: Any, cycle: AwardCycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         areas = cycle.framework.areas.filter(kind=AreaKind.CATEGORY).order_by("position")
-        self.fields["category_code"].choices = [
+        cast(forms.ChoiceField, self.fields["category_code"]).choices = [
             ("", "—"),
             *[(area.code, f"{area.code} · {localized(area)}") for area in areas],
         ]

@@ -8,25 +8,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.enums import Channel, ImportStatus
+from applications.enums import VALUE_FIELDS, Channel, ImportStatus
 from applications.models import Application, ImportRun, IndicatorValue, ValueChange
 from applications.selectors import applicable_indicators
 
 # One implementation of the rules: the same editability check and validation rules as the form's save_value.
-from applications.services import (
-    TEXT_LIMITS,
-    VALUE_FIELDS,
-    change_value,
-    ensure_editable,
-    indicator_rules,
-    notify_values_changed,
-)
-from applications.spreadsheets import COLUMNS, UploadError, UploadRow, read_upload
+from applications.services import TEXT_LIMITS, change_value, ensure_editable, indicator_rules, notify_values_changed
+from applications.spreadsheets.columns import COLUMNS
+from applications.spreadsheets.upload import UploadError, UploadRow, read_upload
 from applications.validation import InvalidValueError, parse_value
+from indicators.display import canonical_text
 from indicators.models import Indicator
 from portal.models import User
 from portal.uploads import XLSX, sanitise_filename, sha256_of, sniff_type
@@ -56,6 +51,7 @@ def check_import(*, application: Application, file: UploadedFile, by: User) -> I
     if file.size is not None and file.size > IMPORT_MAX_BYTES:
         raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
     rows, upload_errors = read_upload(file, application=application)
+    changes: list[dict[str, Any]]
     if any(error.is_file_level for error in upload_errors):
         status, changes, errors = ImportStatus.REFUSED, [], upload_errors
     else:
@@ -71,9 +67,15 @@ def check_import(*, application: Application, file: UploadedFile, by: User) -> I
         errors=[error.as_dict() for error in errors],
         created_by=by,
     )
-    file.seek(0)
-    run.file.save(run.name, file, save=False)
-    run.save()
+    if status != ImportStatus.REFUSED:  # a refused file is never kept: nothing will read it again
+        file.seek(0)
+        run.file.save(run.name, file, save=False)
+    try:
+        run.save()
+    except DatabaseError:
+        if run.file:  # the row is lost with the transaction: keep no file that nothing points to
+            run.file.delete(save=False)
+        raise
     return run
 
 
@@ -82,31 +84,16 @@ def _error_order(error: UploadError) -> tuple[int, int]:
     return (error.row or 0, column)
 
 
-def _value_text(
-    indicator: Indicator,
-    *,
-    number: Decimal | None = None,
-    flag: bool | None = None,
-    level: int | None = None,
-    text: str = "",
-) -> str:
-    """One indicator's value in the canonical text the dry run records and compares ("" when there is none)."""
-    if indicator.value_type == "text":
-        return text
-    if level is not None:
-        return str(level)
-    if flag is not None:
-        return "yes" if flag else "no"
-    if number is not None:
-        return format(number.normalize(), "f")
-    return ""
-
-
 def _current(indicator: Indicator, value: IndicatorValue | None) -> dict[str, str]:
     if value is None:
         return dict.fromkeys(IMPORTED_FIELDS, "")
     return {
-        "value": _value_text(indicator, number=value.number, flag=value.flag, level=value.level, text=value.text),
+        "value": canonical_text(
+            number=value.number,
+            flag=value.flag,
+            level=value.level,
+            text=value.text if indicator.value_type == "text" else "",
+        ),
         "description": value.text if indicator.value_type == "rubric" else "",
         "period": value.period,
         "source": value.source,
@@ -117,10 +104,9 @@ def _current(indicator: Indicator, value: IndicatorValue | None) -> dict[str, st
 _NUMBER = IndicatorValue._meta.get_field("number")
 _STEP = Decimal(1).scaleb(-(_NUMBER.decimal_places or 0))
 _NUMBER_CEILING = Decimal(10) ** ((_NUMBER.max_digits or 0) - (_NUMBER.decimal_places or 0))
-_MAX_LENGTHS = {
-    **{name: IndicatorValue._meta.get_field(name).max_length for name in ("period", "source")},
-    "description": TEXT_LIMITS["text"],
-}
+# The form's limits (change_value applies them again): a free-text indicator's value and a rubric's description are
+# the value's text.
+_MAX_LENGTHS = {**TEXT_LIMITS, "value": TEXT_LIMITS["text"], "description": TEXT_LIMITS["text"]}
 
 
 def _proposed(
@@ -146,7 +132,7 @@ def _proposed(
             else:
                 # Stored with the column's decimal places: the dry run shows what will be saved.
                 number = None if parsed.number is None else parsed.number.quantize(_STEP, rounding=ROUND_HALF_UP)
-                proposed["value"] = _value_text(indicator, number=number, flag=parsed.flag, level=parsed.level)
+                proposed["value"] = canonical_text(number=number, flag=parsed.flag, level=parsed.level)
     if row.description is not None:  # None: the file has no description column (a template of an older format)
         if indicator.value_type == "rubric":
             proposed["description"] = row.description
@@ -154,13 +140,14 @@ def _proposed(
             error(
                 _("Only rubric indicators take a description of what was done; leave this cell empty."), "description"
             )
-    for name in ("description", "period", "source", "comment"):
-        text = proposed.get(name, "") if name == "description" else getattr(row, name)
-        limit = _MAX_LENGTHS.get(name)
-        if limit is not None and len(text) > limit:
+    for name in ("value", "description", "period", "source", "comment"):
+        proposed_already = name in ("value", "description")
+        text = proposed.get(name, "") if proposed_already else getattr(row, name)
+        limit = _MAX_LENGTHS[name]
+        if len(text) > limit:
             proposed.pop(name, None)
             error(_("At most {limit} characters.").format(limit=limit), name)
-        elif name != "description":
+        elif not proposed_already:
             proposed[name] = text
     return proposed, errors
 

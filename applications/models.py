@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applications.enums import ApplicationStatus, Channel, ClarificationStatus, ImportStatus
+from indicators.display import STORED_NO, STORED_YES, canonical_text
 from indicators.enums import Track
 from indicators.models import AwardCycle, Indicator, SizeClass
 from portal.i18n import localized
-from portal.models import Municipality, TimeStampedModel, private_upload_path
+from portal.models import Municipality, TimeStampedModel, model_field, private_upload_path
 
-# How a yes/no answer is stored in the history (see applications.services._as_text), and how it reads.
-YES_NO = {"yes": pgettext_lazy("answer", "yes"), "no": pgettext_lazy("answer", "no")}
+# How a yes/no answer is stored in the history (indicators.display.canonical), and how it reads.
+YES_NO = {STORED_YES: pgettext_lazy("answer", "yes"), STORED_NO: pgettext_lazy("answer", "no")}
 
 
 class Application(TimeStampedModel):
@@ -126,13 +127,7 @@ class IndicatorValue(models.Model):
 
     @property
     def display(self) -> str:
-        if self.level is not None:
-            return str(self.level)
-        if self.flag is not None:
-            return "yes" if self.flag else "no"
-        if self.number is not None:
-            return format(self.number.normalize(), "f")
-        return self.text
+        return canonical_text(number=self.number, flag=self.flag, level=self.level, text=self.text)
 
 
 # IndicatorValue.is_answered as a query condition (text of blanks only is no answer).
@@ -187,7 +182,7 @@ class ValueChange(models.Model):
             return str(_("evidence file"))
         model = IndicatorValue if self.indicator_id else Application
         try:
-            return str(model._meta.get_field(self.field).verbose_name)
+            return str(model_field(model, self.field).verbose_name)
         except FieldDoesNotExist:
             return self.field
 

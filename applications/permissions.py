@@ -39,6 +39,7 @@ def can_start_application(user: User, cycle: AwardCycle) -> bool:
         return False
     if not cycle.is_open_for_submissions:
         return False
+    assert user.municipality is not None  # the user_officer_has_one_municipality constraint
     return is_before_deadline(cycle, user.municipality)
 
 

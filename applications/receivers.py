@@ -1,4 +1,4 @@
-"""Applications listen to what indicators announce: a cycle's size-class bands changed."""
+"""Applications listen to what indicators announce: a cycle's size-class bands changed, its results published."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Any
 from django.dispatch import receiver
 
 from applications.models import Application
+from applications.notifications import notify_results_published
 from applications.selectors import size_class_for
 from indicators.models import AwardCycle
-from indicators.signals import cycle_settings_changed
+from indicators.signals import cycle_settings_changed, results_published
 
 
 @receiver(cycle_settings_changed)
@@ -27,3 +28,10 @@ def rederive_size_classes(sender: Any, cycle_id: int, fields: list[str], **kwarg
             application.size_class_id = size_id
             changed.append(application)
     Application.objects.bulk_update(changed, ["size_class"], batch_size=500)
+
+
+@receiver(results_published)
+def announce_results(sender: Any, cycle: AwardCycle, **kwargs: Any) -> None:
+    """Sent after the publication commits: the mailing to the municipalities that took part waits in the outbox for
+    an admin to release it."""
+    notify_results_published(cycle)

@@ -7,20 +7,22 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus
 from applications.models import ANSWERED, Application, ClarificationRequest, Evidence, IndicatorValue, ValueChange
-from indicators.enums import AreaKind, CyclePhase, Track
+from indicators.enums import DECIDED_PHASES, AreaKind, CyclePhase, Track
 from indicators.models import Area, AwardCycle, DeadlineExtension, Indicator, SizeClass
 from indicators.selectors import extension_deadline
 from portal.enums import MUNICIPAL_ROLES, Role
 from portal.models import ReviewerConflict, User
 
 # From these phases on, every reviewer may see every submitted application (for the committee's rankings).
-RANKING_PHASES = ("committee_ranking", "national_decision", "packets_exported", "archived")
+RANKING_PHASES = (CyclePhase.COMMITTEE_RANKING, *DECIDED_PHASES)
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -39,6 +41,7 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     if user.role == Role.ADMIN:
         return applications
     if user.role in MUNICIPAL_ROLES:
+        assert user.municipality_id is not None  # the user_officer_has_one_municipality constraint
         return applications.filter(municipality_id=user.municipality_id)
     if user.role == Role.REVIEWER:
         conflicts = ReviewerConflict.objects.filter(reviewer=user)
@@ -46,10 +49,7 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
         return (
             applications.exclude(status=ApplicationStatus.DRAFT)
             .filter(pk__in=Application.objects.filter(reachable).values("pk"))
-            .exclude(
-                Q(municipality__in=conflicts.exclude(municipality=None).values("municipality"))
-                | Q(municipality__province__in=conflicts.exclude(province=None).values("province"))
-            )
+            .exclude(conflicts.covered("municipality"))
         )
     return applications.none()
 
@@ -58,6 +58,7 @@ def clarifications_for(user: User) -> QuerySet[ClarificationRequest]:
     """The clarification requests to an officer's municipality (open and answered, the open ones first)."""
     if not user.is_authenticated or user.role not in MUNICIPAL_ROLES:
         return ClarificationRequest.objects.none()
+    assert user.municipality_id is not None  # the user_officer_has_one_municipality constraint
     return (
         ClarificationRequest.objects.filter(application__municipality_id=user.municipality_id)
         .select_related("application__cycle", "indicator", "asked_by", "answered_by")
@@ -90,11 +91,24 @@ def size_class_for(cycle: AwardCycle, population: int | None) -> SizeClass | Non
     return None
 
 
+def needs_evidence(indicator: Indicator, value: IndicatorValue | None) -> bool:
+    """The one rule of required evidence: an answered value of an indicator that requires evidence needs a file; a
+    rubric indicator may require it only from a level up (`evidence_required_from_points`)."""
+    if not indicator.evidence_required or value is None or not value.is_answered:
+        return False
+    threshold = indicator.evidence_required_from_points
+    return threshold is None or (value.level is not None and value.level >= threshold)
+
+
 @dataclass
 class IndicatorRow:
     indicator: Indicator
     value: IndicatorValue | None
     evidence: list[Evidence]
+
+    @property
+    def evidence_missing(self) -> bool:
+        return not self.evidence and needs_evidence(self.indicator, self.value)
 
 
 @dataclass
@@ -168,6 +182,38 @@ def completeness(sections: list[Section] | list[SectionProgress]) -> tuple[int, 
     return answered, applicable
 
 
+def with_completeness(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Each application annotated with `answered_count` and `applicable_count`, counted as section_progress counts
+    them (applicable_areas' rule: every area for the ESC Award, the category and governance for a certificate), in
+    the applications' own query: a list's completeness costs no query per row."""
+    framework = OuterRef("cycle__framework_id")
+    certificate_areas = Q(area__code=OuterRef("category_code")) | Q(area__kind=AreaKind.GOVERNANCE)
+    indicators = Indicator.objects.filter(framework_id=framework).order_by().values("framework_id")
+    answered = (
+        IndicatorValue.objects.filter(ANSWERED, application_id=OuterRef("pk"), indicator__framework_id=framework)
+        .order_by()
+        .values("application_id")
+    )
+    answered_certificate = answered.filter(
+        Q(indicator__area__code=OuterRef("category_code")) | Q(indicator__area__kind=AreaKind.GOVERNANCE)
+    )
+
+    def counted(rows: QuerySet[Any]) -> Coalesce:
+        return Coalesce(Subquery(rows.annotate(count=Count("pk")).values("count")), 0)
+
+    is_esc_award = Q(track=Track.ESC_AWARD)
+    return applications.annotate(
+        applicable_count=Case(
+            When(is_esc_award, then=counted(indicators)),
+            default=counted(indicators.filter(certificate_areas)),
+        ),
+        answered_count=Case(
+            When(is_esc_award, then=counted(answered)),
+            default=counted(answered_certificate),
+        ),
+    )
+
+
 def value_history(application: Application, indicator: Indicator | None = None) -> QuerySet[ValueChange]:
     changes = application.changes.select_related("indicator", "changed_by")
     if indicator is not None:
@@ -239,6 +285,7 @@ def value_comparison(application: Application, indicator: Indicator, *, codes: C
         elif cycle_id == previous_cycle_id:
             previous = number
         else:
+            assert number is not None  # a peer's: filtered on number__isnull=False
             comparison.peers.append(number)
     return ValueComparison(previous=previous, peers=comparison.peers, own=comparison.own)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import clarifications, entry, excel
+from applications.views import clarifications, entry, evidence, excel
 from portal.api import moved_to
 
 app_name = "applications"
@@ -16,13 +16,15 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/", entry.ApplicationDetailView.as_view(), name="detail"),
     path("applications/<int:pk>/profile/", entry.ProfileSaveView.as_view(), name="profile-save"),
-    path("applications/<int:pk>/values/<str:code>/", entry.ValueSaveView.as_view(), name="value-save"),
-    path("applications/<int:pk>/values/<str:code>/confirm/", entry.ValueConfirmView.as_view(), name="value-confirm"),
-    path("applications/<int:pk>/evidence/<str:code>/", entry.EvidenceUploadView.as_view(), name="evidence-upload"),
-    path("applications/<int:pk>/files/<int:evidence_id>/", entry.EvidenceDownloadView.as_view(), name="evidence-file"),
+    path("applications/<int:pk>/values/<text:code>/", entry.ValueSaveView.as_view(), name="value-save"),
+    path("applications/<int:pk>/values/<text:code>/confirm/", entry.ValueConfirmView.as_view(), name="value-confirm"),
+    path("applications/<int:pk>/evidence/<text:code>/", evidence.EvidenceUploadView.as_view(), name="evidence-upload"),
+    path(
+        "applications/<int:pk>/files/<int:evidence_id>/", evidence.EvidenceDownloadView.as_view(), name="evidence-file"
+    ),
     path(
         "applications/<int:pk>/files/<int:evidence_id>/delete/",
-        entry.EvidenceDeleteView.as_view(),
+        evidence.EvidenceDeleteView.as_view(),
         name="evidence-delete",
     ),
     path("applications/<int:pk>/prefill/", entry.PrefillView.as_view(), name="prefill"),
@@ -32,7 +34,7 @@ urlpatterns = [
     path("applications/<int:pk>/history/", entry.HistoryView.as_view(), name="history"),
     # The API moved to /api/v1/ (applications/api_urls.py); the old paths answer 308 there.
     path("api/applications/<int:pk>/", moved_to("api:application-detail"), name="api-detail-moved"),
-    path("api/applications/<int:pk>/values/<str:code>/", moved_to("api:application-value"), name="api-value-moved"),
+    path("api/applications/<int:pk>/values/<text:code>/", moved_to("api:application-value"), name="api-value-moved"),
     # Excel round-trip
     path("applications/<int:pk>/excel/template/", excel.TemplateDownloadView.as_view(), name="excel-template"),
     path("applications/<int:pk>/excel/import/", excel.ImportView.as_view(), name="excel-import"),

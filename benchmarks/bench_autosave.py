@@ -34,7 +34,8 @@ from django.utils import timezone
 from applications.imports import apply_import, check_import
 from applications.models import Application, ImportRun, IndicatorValue, ValueChange
 from applications.selectors import applicable_indicators, size_class_for
-from applications.spreadsheets import COLUMNS, build_template
+from applications.spreadsheets.columns import COLUMNS
+from applications.spreadsheets.template import build_template
 from benchmarks.data import sample_value
 from benchmarks.harness import BenchmarkError, Figure, Server, analyze, interleaved, median_of_interleaved, wrk
 from indicators.enums import CyclePhase, Track
@@ -43,7 +44,7 @@ from indicators.services import create_cycle, load_framework
 from portal.enums import Role
 from portal.models import Municipality, User
 from portal.municipality_data import read_municipality_rows
-from portal.services import load_municipalities
+from portal.services_municipalities import load_municipalities
 
 ROUNDS = 5
 SECONDS = 8  # per wrk run
@@ -177,7 +178,7 @@ def _completed_workbook(application: Application, shift: int) -> bytes:
     indicators = {indicator.code: indicator for indicator in applicable_indicators(application)}
     value, description, period = (COLUMNS.index(key) + 1 for key in ("value", "description", "period"))
     for row in range(2, sheet.max_row + 1):
-        indicator = indicators[sheet.cell(row=row, column=1).value]
+        indicator = indicators[str(sheet.cell(row=row, column=1).value)]
         if indicator.value_type == "rubric":
             sheet.cell(row=row, column=value, value=(shift + row) % 5)
             sheet.cell(row=row, column=description, value=f"ดำเนินการครอบคลุม {shift + row} ชุมชน")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from benchmarks.harness import Figure, median_of_interleaved
 from portal.models import Municipality, Province
 from portal.municipality_data import read_municipality_rows
-from portal.services import MUNICIPALITY_FIELDS, load_municipalities
+from portal.services_municipalities import MUNICIPALITY_FIELDS, load_municipalities
 
 ROUNDS = 3
 MAX_SECONDS = 90  # no new round after this (the per-row loop takes about 10 s)

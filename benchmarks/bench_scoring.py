@@ -46,6 +46,7 @@ def run() -> list[Figure]:
     data = bench_cycle()
     cycle = data.cycle
     table = ApplicationScore._meta.db_table
+    parameters: list[int | str]
     query, parameters = _inputs_query(), [cycle.pk, *SCORED_STATUSES] * 2
     latest = ScoreRun.objects.filter(cycle=cycle, status="done").latest("pk")
     rows = io.StringIO()

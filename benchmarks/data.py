@@ -29,7 +29,7 @@ from indicators.services import create_cycle, load_framework
 from portal.enums import Role
 from portal.models import Municipality, Province, User
 from portal.municipality_data import read_municipality_rows
-from portal.services import load_municipalities
+from portal.services_municipalities import load_municipalities
 from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
 from scoring.services import execute_run, request_cycle_rescore
 

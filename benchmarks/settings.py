@@ -35,3 +35,7 @@ STATIC_ROOT = Path(env("BENCH_STATIC_ROOT", default=str(BASE_DIR / "var" / "benc
 # The benchmark runs score runs in-process, as a worker would: the task each request queues goes to an in-memory
 # broker that nobody reads, instead of a Redis queue where a development or test worker could pick it up.
 CELERY_BROKER_URL = "memory://localhost/"
+# Except in the worker processes the packet benchmark starts for its parallel batch (and the tasks it queues for
+# them): they share a Redis queue of their own (benchmarks.bench_packets).
+if env("BENCH_BROKER_URL", default=""):
+    CELERY_BROKER_URL = env("BENCH_BROKER_URL")

@@ -50,6 +50,11 @@ def seed(stdout: TextIO) -> None:
         past.submission_deadline = dt.datetime(2020, 6, 30, 16, 30, tzinfo=BANGKOK)
         past.site_visits_end_on = dt.date(2020, 8, 31)
         past.national_decision_on = dt.date(2020, 10, 30)
+        past.packets_due_on = dt.date(2020, 11, 20)
+        past.asean_handover_on = dt.date(2020, 11, 30)
+        past.asean_selection_on = dt.date(2021, 3, 19)
+        past.asean_endorsement_on = dt.date(2021, 6, 25)
+        past.asean_ceremony_on = dt.date(2021, 9, 21)
         past.phase = CyclePhase.ARCHIVED
         past.save()
     if not AwardCycle.objects.filter(code=CURRENT_CYCLE_CODE).exists():
@@ -71,6 +76,10 @@ def seed(stdout: TextIO) -> None:
         current.committee_ranking_on = dt.date(2027, 7, 15)
         current.national_decision_on = dt.date(2027, 7, 31)
         current.packets_due_on = dt.date(2027, 8, 31)
+        current.asean_handover_on = dt.date(2027, 9, 15)
+        current.asean_selection_on = dt.date(2027, 11, 30)
+        current.asean_endorsement_on = dt.date(2028, 2, 28)
+        current.asean_ceremony_on = dt.date(2028, 5, 31)
         current.phase = CyclePhase.CALL_OPEN
         # Two reviewers score the rubric indicators; one of them is stricter: their points are evened out.
         current.normalise_reviewers = True

@@ -14,8 +14,30 @@ class CyclePhase(models.TextChoices):
     COMMITTEE_RANKING = "committee_ranking", pgettext_lazy("cycle phase", "Committee ranking")
     NATIONAL_DECISION = "national_decision", pgettext_lazy("cycle phase", "National decision")
     PACKETS_EXPORTED = "packets_exported", pgettext_lazy("cycle phase", "Packets exported")
+    # The ASEAN stage: after the national nominees are handed over, the award goes on at the regional level.
+    ASEAN_HANDOVER = "asean_handover", pgettext_lazy("cycle phase", "Hand-over to the ASEAN working group")
+    ASEAN_SELECTION = "asean_selection", pgettext_lazy("cycle phase", "ASEAN regional selection")
+    ASEAN_ENDORSEMENT = "asean_endorsement", pgettext_lazy("cycle phase", "Senior officials' endorsement")
+    ASEAN_CEREMONY = "asean_ceremony", pgettext_lazy("cycle phase", "Ministers' award ceremony")
     ARCHIVED = "archived", pgettext_lazy("cycle phase", "Archived")
 
+
+# The phases of the ASEAN stage, in order: the ASEAN outcome of each national nominee is recorded in them.
+ASEAN_PHASES: tuple[str, ...] = (
+    CyclePhase.ASEAN_HANDOVER,
+    CyclePhase.ASEAN_SELECTION,
+    CyclePhase.ASEAN_ENDORSEMENT,
+    CyclePhase.ASEAN_CEREMONY,
+)
+
+# The phases in which the national decision stands and results may be shown and published: from the national
+# decision on (the ASEAN stage and the archive included).
+DECIDED_PHASES: tuple[str, ...] = (
+    CyclePhase.NATIONAL_DECISION,
+    CyclePhase.PACKETS_EXPORTED,
+    *ASEAN_PHASES,
+    CyclePhase.ARCHIVED,
+)
 
 # The only moves a cycle may make. Forward one step, with two exceptions: site visits are optional (desk
 # review may go straight to committee ranking), and a call closed too early may be reopened.
@@ -27,7 +49,11 @@ PHASE_TRANSITIONS: dict[str, tuple[str, ...]] = {
     CyclePhase.SITE_VISITS: (CyclePhase.COMMITTEE_RANKING,),
     CyclePhase.COMMITTEE_RANKING: (CyclePhase.NATIONAL_DECISION,),
     CyclePhase.NATIONAL_DECISION: (CyclePhase.PACKETS_EXPORTED,),
-    CyclePhase.PACKETS_EXPORTED: (CyclePhase.ARCHIVED,),
+    CyclePhase.PACKETS_EXPORTED: (CyclePhase.ASEAN_HANDOVER,),
+    CyclePhase.ASEAN_HANDOVER: (CyclePhase.ASEAN_SELECTION,),
+    CyclePhase.ASEAN_SELECTION: (CyclePhase.ASEAN_ENDORSEMENT,),
+    CyclePhase.ASEAN_ENDORSEMENT: (CyclePhase.ASEAN_CEREMONY,),
+    CyclePhase.ASEAN_CEREMONY: (CyclePhase.ARCHIVED,),
     CyclePhase.ARCHIVED: (),
 }
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django import forms
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.enums import PHASE_TRANSITIONS, CyclePhase
 from indicators.models import AwardCycle, FrameworkVersion, Indicator
 from indicators.rules import SizeClassSpec, is_source
+from indicators.rules.vocabulary import TIE_BREAKS
 from portal.forms import PortalFormMixin
 from portal.models import Municipality
 
@@ -33,7 +35,7 @@ class CycleCreateForm(PortalFormMixin, forms.Form):
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
         if AwardCycle.objects.filter(code=code).exists():
-            raise ValidationError(_("A cycle with this code already exists."))
+            raise ValidationError(_("A cycle with this code already exists."), code="duplicate")
         return code
 
 
@@ -51,15 +53,30 @@ class CycleCloneForm(PortalFormMixin, forms.Form):
     clean_code = CycleCreateForm.clean_code
 
 
+TIER_KEYS = ("min_score", "code", "label_th", "label_en")
+
+
+def tier_line(tier: Any) -> str:
+    """A stored tier (a mapping of TIER_KEYS) as the field's line; anything else as its text, for clean to refuse."""
+    if not isinstance(tier, dict) or not all(isinstance(tier.get(key), str) for key in TIER_KEYS):
+        return str(tier)  # not four texts, as tiers are stored: a line that clean refuses with its message
+    return " | ".join(str(tier[key]) for key in TIER_KEYS)
+
+
 class TiersField(forms.CharField):
-    """Tiers as lines 'minimum score | code | Thai label | English label', highest first."""
+    """Tiers as lines 'minimum score | code | Thai label | English label', highest first. The API may send them as
+    they are stored, a list of mappings; they are read as those lines, with the same checks and messages."""
 
     widget = forms.Textarea(attrs={"rows": 4})
+    takes_structures = True  # the API's form input lets a list through to this field (portal.api_forms)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list):
-            return "\n".join(f"{t['min_score']} | {t['code']} | {t['label_th']} | {t['label_en']}" for t in value)
+            return "\n".join(tier_line(tier) for tier in value)
         return value
+
+    def to_python(self, value: Any) -> str | None:
+        return super().to_python(self.prepare_value(value))
 
     def clean(self, value: Any) -> list[dict[str, str]]:
         text = super().clean(value)
@@ -86,7 +103,11 @@ class TiersField(forms.CharField):
 
 
 class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
-    """Validates and renders the cycle's settings; the view saves them through update_cycle_settings, never save()."""
+    """Validates and renders the cycle's settings; the views save them through update_cycle_settings, never save().
+
+    ``only`` names the settings to change (the API's partial update): the form then has those fields and the reason,
+    and checks them together with the cycle's other settings as they are.
+    """
 
     tiers = TiersField(
         label=_("Tiers"), help_text=_("One per line: minimum score | code | Thai label | English label.")
@@ -113,6 +134,10 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
             "committee_ranking_on",
             "national_decision_on",
             "packets_due_on",
+            "asean_handover_on",
+            "asean_selection_on",
+            "asean_endorsement_on",
+            "asean_ceremony_on",
             "max_points",
             "completeness_minimum",
             "tiers",
@@ -134,7 +159,34 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
             "committee_ranking_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "national_decision_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "packets_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "asean_handover_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "asean_selection_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "asean_endorsement_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "asean_ceremony_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args: Any, only: Iterable[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if only is not None:
+            kept = {*only, "reason"}
+            for name in [name for name in self.fields if name not in kept]:
+                del self.fields[name]
+
+    def clean_tie_breaks(self) -> list[str]:
+        tie_breaks = self.cleaned_data["tie_breaks"]
+        if tie_breaks is None and not isinstance(self.data.get("tie_breaks"), dict):  # none given (an empty object is
+            return []  # read as none too, so it is looked at as given)
+        tie_breaks = {} if tie_breaks is None else tie_breaks
+        if (
+            not isinstance(tie_breaks, list)
+            or any(name not in TIE_BREAKS for name in tie_breaks)
+            or len(set(tie_breaks)) != len(tie_breaks)
+        ):
+            raise ValidationError(
+                _("List tie-breaks from these, each at most once: {names}.").format(names=", ".join(TIE_BREAKS)),
+                code="invalid",
+            )
+        return tie_breaks
 
     def clean_quota_source(self) -> str:
         source = str(self.cleaned_data["quota_source"]).strip()
@@ -144,10 +196,19 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        core, governance = cleaned.get("esc_award_core_weight"), cleaned.get("esc_award_governance_weight")
+        assert cleaned is not None  # Django's own clean() returns cleaned_data
+        core, governance = self._setting("esc_award_core_weight"), self._setting("esc_award_governance_weight")
         if core is not None and governance is not None and core + governance != 1:
             raise ValidationError(_("The ESC Award weights of core areas and governance must add up to 1."))
         return cleaned
+
+    def _setting(self, name: str) -> Any:
+        """A setting as it will be: the cleaned value of a field of the form, else the cycle's own."""
+        return self.cleaned_data.get(name) if name in self.fields else getattr(self.instance, name)
+
+    def settings(self) -> dict[str, Any]:
+        """The cleaned settings, for update_cycle_settings (every field of the form but the reason)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
 
 
 class SizeClassForm(PortalFormMixin, forms.Form):
@@ -177,6 +238,7 @@ class SizeClassForm(PortalFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's own clean() returns cleaned_data
         low, high = cleaned.get("min_population"), cleaned.get("max_population")
         if low is not None and high is not None and high <= low:
             self.add_error("max_population", _("The maximum must be above the minimum."))
@@ -213,7 +275,7 @@ class PhaseForm(PortalFormMixin, forms.Form):
     def __init__(self, *args: Any, cycle: AwardCycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Every phase is offered so that a stale page gets the service's clear refusal, not a form error.
-        self.fields["to_phase"].choices = CyclePhase.choices
+        cast(forms.ChoiceField, self.fields["to_phase"]).choices = CyclePhase.choices
         self.fields["to_phase"].initial = next(iter(PHASE_TRANSITIONS[cycle.phase]), None)
 
 

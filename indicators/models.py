@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.enums import AreaKind, CyclePhase, Direction, Provenance, Track, ValueType
 from indicators.rules import DEFAULT_QUOTAS
-from portal.i18n import localized
+from portal.i18n import localized, localized_key
 from portal.models import Municipality, TimeStampedModel
 
 
@@ -153,6 +153,12 @@ class AwardCycle(TimeStampedModel):
     committee_ranking_on = models.DateField(_("committee ranking"), null=True, blank=True)
     national_decision_on = models.DateField(_("national decision"), null=True, blank=True)
     packets_due_on = models.DateField(_("nomination packets due"), null=True, blank=True)
+    asean_handover_on = models.DateField(_("hand-over to the ASEAN working group"), null=True, blank=True)
+    asean_selection_on = models.DateField(_("ASEAN regional selection"), null=True, blank=True)
+    asean_endorsement_on = models.DateField(_("senior officials' endorsement"), null=True, blank=True)
+    asean_ceremony_on = models.DateField(_("ministers' award ceremony"), null=True, blank=True)
+    # When an admin published the results (publish_results); NULL while they are not public.
+    results_published_at = models.DateTimeField(_("results published"), null=True, blank=True, editable=False)
     # Scoring settings (proposals until ONEP/DCCE confirm them; editable here, never in code).
     max_points = models.PositiveSmallIntegerField(_("points of the top level"), default=4)
     area_score_formula = models.CharField(_("area score formula"), max_length=30, default="weighted_mean")
@@ -211,6 +217,10 @@ class AwardCycle(TimeStampedModel):
 
     def __str__(self) -> str:
         return localized(self)
+
+    def tier_labels(self, language: str | None = None) -> dict[str, str]:
+        """The cycle's tiers by code, labelled in `language` (default: the active one; Thai where no English)."""
+        return {tier["code"]: localized_key(tier, "label", language) for tier in self.tiers}
 
     @property
     def is_open_for_submissions(self) -> bool:

@@ -1,4 +1,5 @@
-"""What the cycle pages show of stored records: a cycle's settings history, in the reader's language."""
+"""What the cycle pages show of stored records: a cycle's timeline and its settings history, in the reader's
+language."""
 
 from __future__ import annotations
 
@@ -11,12 +12,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from indicators.models import AwardCycle, CycleSettingsChange
-from portal.thai import format_date, format_datetime
-
-_DASH = "—"
+from portal.audit.presenters import display_value
+from portal.models import model_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,7 @@ class SettingsHistoryEntry:
 
 def _model_field(field: str) -> models.Field[Any, Any] | None:
     try:
-        return AwardCycle._meta.get_field(field)  # type: ignore[return-value]
+        return model_field(AwardCycle, field)
     except FieldDoesNotExist:
         return None
 
@@ -68,20 +67,12 @@ _LIST_FORMATS: Final[dict[str, Callable[[Iterable[Mapping[str, Any]], str], str]
 
 
 def _value(field: str, value: Any, language: str) -> str:
-    """A stored before/after value as a reader sees it: dates in the Buddhist Era in Thai, yes/no, lists joined."""
-    if value is None or value in ("", []):
-        return _DASH
-    if isinstance(value, bool):
-        return pgettext("setting switched", "on") if value else pgettext("setting switched", "off")
-    if isinstance(value, list):
-        joined = _LIST_FORMATS.get(field)
-        return joined(value, language) if joined else ", ".join(str(item) for item in value)
-    model_field = _model_field(field)
-    if isinstance(model_field, models.DateTimeField):
-        return format_datetime(dt.datetime.fromisoformat(value), language=language)
-    if isinstance(model_field, models.DateField):
-        return format_date(dt.date.fromisoformat(value), language=language)
-    return str(value)
+    """A stored before/after value as a reader sees it (portal.audit.presenters.display_value: dates in the Buddhist
+    Era in Thai, on/off, lists joined), with tiers and size bands written out."""
+    joined = _LIST_FORMATS.get(field)
+    if joined is not None and isinstance(value, list) and value:
+        return joined(value, language)
+    return display_value(_model_field(field), value, language)
 
 
 def settings_history(changes: Iterable[CycleSettingsChange], *, language: str) -> list[SettingsHistoryEntry]:
@@ -102,3 +93,50 @@ def settings_history(changes: Iterable[CycleSettingsChange], *, language: str) -
         )
         for change in changes
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The timeline: the cycle's planned dates, as the public guide and the results page list them
+# ---------------------------------------------------------------------------------------------------------------
+
+NATIONAL_DATES: Final = (
+    "call_opens_on",
+    "submission_deadline",
+    "desk_review_ends_on",
+    "site_visits_end_on",
+    "committee_ranking_on",
+    "national_decision_on",
+    "packets_due_on",
+)
+ASEAN_DATES: Final = ("asean_handover_on", "asean_selection_on", "asean_endorsement_on", "asean_ceremony_on")
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineStep:
+    field: str
+    label: str  # the field's name in the reader's language
+    on: dt.date | dt.datetime  # a datetime for the submission deadline (to the minute), a date for the others
+
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.on, dt.datetime)
+
+
+@dataclass(frozen=True, slots=True)
+class CycleTimeline:
+    national: tuple[TimelineStep, ...]  # the national selection, in the order it happens
+    asean: tuple[TimelineStep, ...]  # the ASEAN stage after the hand-over
+
+    def __bool__(self) -> bool:
+        return bool(self.national or self.asean)
+
+
+def _steps(cycle: AwardCycle, fields: Iterable[str]) -> tuple[TimelineStep, ...]:
+    return tuple(
+        TimelineStep(field, _label(field), value) for field in fields if (value := getattr(cycle, field)) is not None
+    )
+
+
+def cycle_timeline(cycle: AwardCycle) -> CycleTimeline:
+    """The dates an admin has set for the cycle (unset ones are left out); no query."""
+    return CycleTimeline(national=_steps(cycle, NATIONAL_DATES), asean=_steps(cycle, ASEAN_DATES))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from indicators.enums import CyclePhase
 from indicators.models import Area, AwardCycle, CycleSettingsChange, DeadlineExtension, FrameworkVersion, Indicator
-from portal.models import Municipality
+from portal.models import Municipality, User
 
 
 def cycles_for_admin() -> QuerySet[AwardCycle]:
@@ -29,6 +30,19 @@ def public_cycles() -> QuerySet[AwardCycle]:
     return (
         AwardCycle.objects.exclude(phase=CyclePhase.DRAFT).select_related("framework").defer("framework__source_text")
     )
+
+
+def results_are_published(cycle: AwardCycle) -> bool:
+    """True once an admin has published the cycle's results (publish_results): then anyone may read them."""
+    return cycle.results_published_at is not None
+
+
+def cycles_visible_to(user: User | AnonymousUser) -> QuerySet[AwardCycle]:
+    """The cycles a caller may read through the API: admins every one, drafts too (they create and prepare them);
+    anyone else the public ones."""
+    if user.is_authenticated and user.is_portal_admin:
+        return AwardCycle.objects.select_related("framework").defer("framework__source_text")
+    return public_cycles()
 
 
 def framework_areas(framework: FrameworkVersion) -> list[Area]:

@@ -2,8 +2,8 @@
 
 Two timings, on purpose:
 
-* ``framework_adopted`` is sent **after commit** (``transaction.on_commit``): its receivers only queue work
-  (a rescore), and must never queue it for a change that rolled back.
+* ``framework_adopted`` and ``results_published`` are sent **after commit** (``transaction.on_commit``): their
+  receivers only queue work (a rescore, e-mails), and must never queue it for a change that rolled back.
 * ``cycle_settings_changed`` is sent **inside the transaction** that changes the settings. Its receivers write
   derived data in that same transaction (for example re-deriving each application's size class after the bands
   changed, or marking the cycle's standings as due for a rescore) and queue their own tasks with
@@ -18,6 +18,11 @@ from django.dispatch import Signal
 
 # A cycle now scores with another framework version. kwargs: cycle_id, framework_id. Sent after commit.
 framework_adopted = Signal()
+
+# An admin published the cycle's results (publish_results): they are public from now on. kwargs: cycle (AwardCycle,
+# as saved with its results_published_at). Sent after commit, once per cycle: the notification worker connects here
+# to tell the municipalities (portal never imports indicators' services; it listens).
+results_published = Signal()
 
 # Settings of a cycle changed, and at least one of them changes scores or standings. kwargs: cycle_id (int),
 # fields (list[str]: every field the change touched, in model order; intersect with SCORE_SETTINGS to see what

@@ -16,6 +16,7 @@ urlpatterns = [
     path("manage/cycles/<slug:code>/size-classes/", admin.SizeClassesUpdateView.as_view(), name="size-classes"),
     path("manage/cycles/<slug:code>/clone/", admin.CycleCloneView.as_view(), name="cycle-clone"),
     path("manage/cycles/<slug:code>/phase/", admin.CyclePhaseView.as_view(), name="cycle-phase"),
+    path("manage/cycles/<slug:code>/publish/", admin.CyclePublishView.as_view(), name="cycle-publish"),
     path("manage/cycles/<slug:code>/extensions/", admin.ExtensionCreateView.as_view(), name="extension-create"),
     path(
         "manage/cycles/<slug:code>/new-version/", admin.FrameworkNewVersionView.as_view(), name="framework-new-version"

@@ -8,19 +8,22 @@ caller's own (a token's owner, a session's cookie or preference), else Thai.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
@@ -34,6 +37,7 @@ NON_FIELD = "non_field_errors"
 class PortalApiView(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         language = asked_language(request.query_params.get("lang"), request.headers.get("Accept-Language"))
+        # A mark the token authentication reads (with getattr); DRF's Request declares no such attribute.
         request.language_asked = language is not None  # type: ignore[attr-defined]
         if language is not None:
             translation.activate(language)
@@ -67,10 +71,28 @@ def _flatten(detail: Any, field: str | None = None) -> list[dict[str, Any]]:
     return [error(getattr(detail, "code", "invalid"), str(detail), field)]
 
 
+def _refused_request(exc: SuspiciousOperation, request: HttpRequest) -> exceptions.APIException | None:
+    """Django's refusal to read a request (too many fields or files, too large) as the API's 400. Django would answer
+    with its HTML 400 page; the log line it writes to django.security is kept."""
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        refused = exceptions.ParseError(_("The request has too many fields or files."), code="too_many_fields")
+    elif isinstance(exc, RequestDataTooBig):
+        refused = exceptions.ParseError(_("The request is too large."), code="too_large")
+    else:
+        return None
+    # As Django does: reading POST again would raise. A private method of HttpRequest, which the stubs leave out.
+    request._mark_post_parse_error()  # type: ignore[attr-defined]
+    security_logger = logging.getLogger(f"django.security.{type(exc).__name__}")
+    security_logger.error(str(exc), extra={"status_code": 400, "request": request})
+    return refused
+
+
 def portal_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, SuspiciousOperation):
+        exc = _refused_request(exc, context["request"]._request) or exc
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -95,10 +117,17 @@ def moved_to(name: str) -> Any:
     return redirect_view
 
 
-class PublicApiMixin:
+class PublicApiMixin(APIView):
     """Public reads: anyone may call, anonymous callers are throttled per address."""
 
     permission_classes = [AllowAny]
+
+
+class PublicReadMixin(APIView):
+    """Public reads on a URL that also takes writes: anyone may read; a write needs credentials (else 401), and the
+    view's predicate decides who may make it (else 403)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
 
 
 @extend_schema(exclude=True)

@@ -15,7 +15,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from portal.i18n import current_language
 from portal.models import ApiToken, User
@@ -62,13 +62,14 @@ class ApiTokenAuthentication(BaseAuthentication):
         return f'{KEYWORD} realm="api"'
 
 
-class _SettingsRate:
+class _SettingsRate(SimpleRateThrottle):
     """Read the rate from the settings at each request (DRF reads it once, at import), so tests can change it."""
 
     scope: str
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        # The stubs type the rates as numbers; DRF reads them as "60/min" strings.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]
 
 
 class PortalAnonThrottle(_SettingsRate, AnonRateThrottle):

@@ -28,7 +28,8 @@ class ErrorItemSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    errors = ErrorItemSerializer(many=True)
+    # A declared field, which DRF takes off the class; the stubs see Serializer.errors.
+    errors = ErrorItemSerializer(many=True)  # type: ignore[assignment]
 
 
 ERROR_EXAMPLES = {

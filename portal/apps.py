@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
+
+from portal.converters import TextConverter
 
 
 class PortalConfig(AppConfig):
@@ -9,3 +12,5 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import api_schema, signals  # noqa: F401, PLC0415 -- connects receivers, registers the API's schema extensions
+
+        register_converter(TextConverter, "text")  # before any URLconf loads: `<text:code>`

@@ -13,7 +13,7 @@ from django.db import transaction
 from portal.enums import Role
 from portal.models import Municipality, User
 from portal.municipality_data import read_municipality_rows
-from portal.services import load_municipalities
+from portal.services_municipalities import load_municipalities
 
 DEMO_PASSWORD = "esc-demo-2569"  # noqa: S105 -- demo accounts only, printed on purpose
 DEMO_MUNICIPALITY_CODE = "9599"  # เทศบาลนครยะลา, Thailand's ESC Award city in 2021

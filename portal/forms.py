@@ -1,17 +1,20 @@
 """Form plumbing shared by every app: Bootstrap widget classes and the auth forms."""
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit.enums import AuditAction
+from portal.audit.selectors import AuditFilter
 from portal.enums import OFFICER_ROLE_CHOICES, Role
 from portal.i18n import current_language
-from portal.models import ApiTokenScope, Municipality, Province
+from portal.models import ApiTokenScope, Municipality, Province, User
 from portal.selectors import registration_for_login
-from portal.services import CORRECTABLE_FIELDS
+from portal.services_municipalities import CORRECTABLE_FIELDS
 
 
 class PortalFormMixin:
@@ -20,10 +23,11 @@ class PortalFormMixin:
     includes/_field.html."""
 
     template_name = "includes/_form.html"
+    fields: dict[str, forms.Field]  # the form's, which this mixin comes before
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(
                 widget,
@@ -133,6 +137,7 @@ class OfficerRegistrationForm(PortalFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's own clean() returns cleaned_data
         code = (cleaned.get("municipality_code") or "").strip() or (cleaned.get("municipality") or "").split(" ", 1)[0]
         municipality = Municipality.objects.filter(code=code).first()
         if municipality is None:
@@ -190,6 +195,7 @@ class ConflictForm(PortalFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's own clean() returns cleaned_data
         if cleaned.get("kind") == "municipality":
             code = (cleaned.get("municipality") or "").split(" ", 1)[0]
             municipality = Municipality.objects.filter(code=code).first()
@@ -224,3 +230,49 @@ class ApiTokenForm(PortalFormMixin, forms.Form):
         initial=90,
         choices=[(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("One year"))],
     )
+
+
+class AuditFilterForm(PortalFormMixin, forms.Form):
+    """The audit page's filters (GET). A value that does not clean is shown as an error and leaves that filter off."""
+
+    cycle = forms.ChoiceField(label=_("Award cycle"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, cycles: Iterable[str], actors: Iterable[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["cycle"]).choices = [
+            ("", _("All cycles")),
+            *((code, code) for code in cycles),
+        ]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("All actions")), *AuditAction.choices]
+        cast(forms.ChoiceField, self.fields["actor"]).choices = [
+            ("", _("Everyone")),
+            *((actor.pk, f"{actor.full_name} <{actor.email}>") for actor in actors),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # Django's own clean() returns cleaned_data
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since is not None and until is not None and since > until:
+            self.add_error("until", _("The last day comes before the first day."))
+            cleaned.pop("until", None)
+        return cleaned
+
+    def narrowed(self) -> AuditFilter:
+        """The filters that cleaned (call after is_valid())."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return AuditFilter(
+            cycle=cleaned.get("cycle") or "",
+            action=cleaned.get("action") or "",
+            actor=cleaned.get("actor"),
+            since=cleaned.get("since"),
+            until=cleaned.get("until"),
+        )

@@ -44,7 +44,7 @@ def asked_language(query: str | None, accept_language: str | None) -> Language |
     """The language an API caller asks for: `?lang=th|en` first, else the best Thai or English entry of the
     Accept-Language header; None when neither names one."""
     if query in ("th", "en"):
-        return query  # type: ignore[return-value]
+        return language_of(query)
     ranked: list[tuple[float, int, str]] = []
     for position, entry in enumerate((accept_language or "").split(",")):
         code, _sep, params = entry.strip().partition(";")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,6 +24,15 @@ from portal.i18n import localized
 # "th-TH-x-icu"; on SQLite (embedded mode, no ICU) portal.signals registers a collation of the same name
 # implemented in Python (portal.thai.thai_sort_key). A plain name, because SQLite does not quote it.
 THAI_COLLATION = "thai_icu"
+UPLOAD_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")  # what private_upload_path keeps of a file's own extension
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A field of the model by name (FieldDoesNotExist for an unknown one): get_field, typed as the field it is for
+    any name but a reverse relation's."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{name} names a relation to {model.__name__}, not one of its fields"
+    return field
 
 
 class TimeStampedModel(models.Model):
@@ -146,14 +156,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"{self.full_name} <{self.email}>"
 
     @property
-    def is_officer(self) -> bool:
-        return self.role in MUNICIPAL_ROLES
-
-    @property
-    def is_reviewer(self) -> bool:
-        return self.role == Role.REVIEWER
-
-    @property
     def is_portal_admin(self) -> bool:
         return self.role == Role.ADMIN
 
@@ -169,9 +171,34 @@ class WorkerHeartbeat(models.Model):
         return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
+class UnsentTask(models.Model):
+    """A task the broker did not take when it was queued (Redis unreachable): kept here, with the id of the request
+    that queued it, until beat's `portal.send_unsent_tasks` sends it (portal.queueing)."""
+
+    name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    request_id = models.CharField(max_length=128, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    tried_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.kwargs} ({self.attempts} attempts)"
+
+
 def private_upload_path(instance: models.Model, filename: str) -> str:
-    """Uploads live under MEDIA_ROOT (outside the web root) with a random name; the original name is kept apart."""
-    return f"{instance._meta.app_label}/{instance._meta.model_name}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    """Uploads live under MEDIA_ROOT (outside the web root) with a random name; the original name is kept apart.
+
+    Only a short, plain extension is kept from the sender's name: a long one would not fit the file field (the storage
+    refuses the name, and the upload ends in a 400 page instead of a saved file or a form error)."""
+    suffix = Path(filename).suffix.lower()
+    if not UPLOAD_SUFFIX.fullmatch(suffix):
+        suffix = ""
+    return f"{instance._meta.app_label}/{instance._meta.model_name}/{uuid.uuid4().hex}{suffix}"
 
 
 class OfficerRegistration(TimeStampedModel):
@@ -234,6 +261,20 @@ class Invitation(TimeStampedModel):
         return f"{self.email} → {self.municipality}"
 
 
+class ReviewerConflictQuerySet(models.QuerySet["ReviewerConflict"]):
+    """The one rule of a conflict's reach, as queries: a conflict covers a municipality when it names it or its
+    province (`ReviewerConflict.covers` is the same rule in Python)."""
+
+    def covering(self, municipality: Municipality) -> ReviewerConflictQuerySet:
+        return self.filter(Q(municipality_id=municipality.pk) | Q(province_id=municipality.province_id))
+
+    def covered(self, municipality_path: str = "municipality") -> Q:
+        """A condition on rows with a municipality (at `municipality_path`) that one of these conflicts covers."""
+        return Q(**{f"{municipality_path}__in": self.exclude(municipality=None).values("municipality")}) | Q(
+            **{f"{municipality_path}__province__in": self.exclude(province=None).values("province")}
+        )
+
+
 class ReviewerConflict(models.Model):
     """A reviewer's declared conflict of interest: one municipality, or a whole province."""
 
@@ -244,6 +285,8 @@ class ReviewerConflict(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.CASCADE, null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
     declared_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReviewerConflictQuerySet.as_manager()
 
     class Meta:
         ordering = ["reviewer", "declared_at"]
@@ -261,6 +304,10 @@ class ReviewerConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer.full_name}: {self.municipality or self.province}"
+
+    def covers(self, municipality_id: int, province_id: int) -> bool:
+        """Whether this conflict covers the municipality (`ReviewerConflictQuerySet` is the same rule as queries)."""
+        return self.municipality_id == municipality_id or self.province_id == province_id
 
 
 class MunicipalityCorrection(models.Model):
@@ -317,3 +364,15 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == ApiTokenScope.READ_WRITE
+
+
+# The audit log and the notification models live in their own modules; importing them here registers them with the
+# portal app.
+from portal.audit.models import AuditEntry  # noqa: E402, F401 -- after the models it refers to; re-exported
+from portal.notifications.models import (  # noqa: E402, F401 -- after the models they refer to; re-exported
+    Mailing,
+    MailTemplate,
+    Notification,
+    ReminderLog,
+    SentMail,
+)

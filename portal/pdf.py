@@ -88,10 +88,10 @@ def allowed_url(url: str) -> str:
 
 
 @cache
-def _fetcher_class() -> type:
+def _fetcher_class() -> type[Any]:  # a subclass of WeasyPrint's URLFetcher, which has no type hints
     from weasyprint.urls import URLFetcher
 
-    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
+    class StaticOnlyFetcher(URLFetcher):
         """WeasyPrint's fetcher restricted to data: URIs and files of the static directories."""
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:

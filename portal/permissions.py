@@ -38,3 +38,17 @@ def can_view_all_conflicts(user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.role == Role.ADMIN
+
+
+def can_manage_mail(user: User) -> bool:
+    """Edit mail templates, read the mail log, release or cancel held mailings."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN
+
+
+def can_view_audit_log(user: User) -> bool:
+    """Read the audit log of every admin and committee action. Nobody may change it."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN

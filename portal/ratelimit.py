@@ -1,12 +1,20 @@
-"""A small fixed-window rate limit on the shared cache (Redis in the full stack)."""
+"""A small fixed-window rate limit on the shared cache (Redis in the full stack). When the shared cache cannot be
+reached, the limit goes on counting in the process's own memory: a password reset during a Redis outage still works,
+and is still limited (per process, so a little more loosely), instead of failing with a server error."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+LOCAL = LocMemCache("portal-ratelimit", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -22,14 +30,21 @@ def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> int | None:
     """Count one attempt; return None when allowed, else the seconds until the window ends."""
     window = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=window_seconds):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=window_seconds)
-            count = 1
+    try:
+        count = _count(cache, cache_key, window_seconds)
+    except (RedisError, OSError):
+        logger.warning("The shared cache is unreachable: the %s rate limit counts in this process alone.", scope)
+        count = _count(LOCAL, cache_key, window_seconds)
     if count <= limit:
         return None
     return window_seconds - int(time.time() % window_seconds)
+
+
+def _count(counter: BaseCache, cache_key: str, window_seconds: int) -> int:
+    if counter.add(cache_key, 1, timeout=window_seconds):
+        return 1
+    try:
+        return counter.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        counter.add(cache_key, 1, timeout=window_seconds)
+        return 1

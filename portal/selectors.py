@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.hashers import check_password
 from django.db.models import Q, QuerySet
 
@@ -17,6 +19,7 @@ def municipalities_visible_to(user: User) -> QuerySet[Municipality]:
     if user.role in (Role.ADMIN, Role.REVIEWER):
         return municipalities
     if user.role in MUNICIPAL_ROLES:
+        assert user.municipality_id is not None  # the user_officer_has_one_municipality constraint
         return municipalities.filter(pk=user.municipality_id)
     return municipalities.none()
 
@@ -107,13 +110,6 @@ def all_conflicts() -> QuerySet[ReviewerConflict]:
     )
 
 
-def has_conflict(reviewer: User, municipality: Municipality) -> bool:
-    """True when the reviewer declared this municipality or its whole province."""
-    return ReviewerConflict.objects.filter(
-        Q(municipality=municipality) | Q(province_id=municipality.province_id), reviewer=reviewer
-    ).exists()
-
-
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     """The user's own API tokens, newest first (revoked and expired ones too, to show them as such)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
@@ -121,3 +117,8 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
 
 def api_token_by_prefix(prefix: str) -> ApiToken | None:
     return ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+
+
+def active_officers(municipality_ids: Iterable[int]) -> QuerySet[User]:
+    """The active officers (editors and signatories) of the municipalities: who is told about their applications."""
+    return User.objects.filter(municipality_id__in=list(municipality_ids), is_active=True).order_by("email")

@@ -1,10 +1,8 @@
-"""Use cases that change identity data: municipalities, officer registration, invitations, staff, conflicts."""
+"""Use cases that change who may do what: officer registration, invitations, staff accounts, reviewers' conflicts.
+
+The municipalities' reference data has its own module, portal.services_municipalities."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -19,149 +17,27 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from portal.emails import send_after_commit
+from portal.audit.enums import AuditAction
+from portal.audit.services import record
 from portal.enums import MUNICIPAL_ROLES, RegistrationStatus, Role
+from portal.i18n import localized
 from portal.models import (
     Invitation,
     Municipality,
-    MunicipalityCorrection,
     OfficerRegistration,
     Province,
     ReviewerConflict,
     User,
 )
-from portal.municipality_data import MunicipalityRow
-from portal.statistics import analyze
+from portal.notifications.rendering import Addressed
+from portal.notifications.services import notify
 from portal.uploads import PDF, sanitise_filename, sha256_of, sniff_type
-
-MUNICIPALITY_FIELDS = (
-    "dla_code",
-    "kind",
-    "name_th",
-    "full_name_th",
-    "name_en",
-    "full_name_en",
-    "district_code",
-    "district_th",
-    "district_en",
-    "population",
-    "population_year",
-    "population_is_estimate",
-    "households",
-    "area_km2",
-)
-CORRECTABLE_FIELDS = (
-    "name_th",
-    "full_name_th",
-    "name_en",
-    "full_name_en",
-    "population",
-    "population_year",
-    "households",
-    "area_km2",
-)
 
 LETTER_MAX_BYTES = 10 * 1024 * 1024
 VERIFY_SALT = "portal.registration.verify"
 INVITE_SALT = "portal.invitation"
 VERIFY_MAX_AGE = 3 * 24 * 60 * 60
 INVITE_MAX_AGE = 14 * 24 * 60 * 60
-
-
-@dataclass(frozen=True, slots=True)
-class LoadReport:
-    created: int
-    updated: int
-    unchanged: int
-
-
-@transaction.atomic
-def load_municipalities(*, rows: Iterable[MunicipalityRow]) -> LoadReport:
-    """Create or update provinces and municipalities from rows; idempotent (a second run changes nothing).
-
-    Bulk reads and writes: a constant number of queries whatever the number of rows.
-    """
-    rows = list(rows)
-    provinces = {province.code: province for province in Province.objects.all()}
-    new_provinces = {
-        row.province_code: Province(code=row.province_code, name_th=row.province_th, name_en=row.province_en)
-        for row in rows
-        if row.province_code not in provinces
-    }
-    Province.objects.bulk_create(new_provinces.values())
-    provinces = {province.code: province for province in Province.objects.all()}
-    names = {row.province_code: (row.province_th, row.province_en) for row in rows}
-    renamed = [p for code, p in provinces.items() if code in names and (p.name_th, p.name_en) != names[code]]
-    for province in renamed:
-        province.name_th, province.name_en = names[province.code]
-    Province.objects.bulk_update(renamed, ["name_th", "name_en"])
-
-    existing = {municipality.code: municipality for municipality in Municipality.objects.all()}
-    now = timezone.now()
-    to_create: list[Municipality] = []
-    to_update: list[Municipality] = []
-    for row in rows:
-        values = {field: getattr(row, field) for field in MUNICIPALITY_FIELDS}
-        province = provinces[row.province_code]
-        current = existing.get(row.code)
-        if current is None:
-            to_create.append(Municipality(code=row.code, province=province, **values))
-            continue
-        if current.province_id == province.pk and all(getattr(current, f) == v for f, v in values.items()):
-            continue
-        for field, value in values.items():
-            setattr(current, field, value)
-        current.province = province
-        current.updated_at = now
-        to_update.append(current)
-    Municipality.objects.bulk_create(to_create, batch_size=500)
-    # updated_at too (bulk_update does not touch auto_now fields): pages that keep a municipality's name in a cache
-    # see that it changed.
-    Municipality.objects.bulk_update(to_update, [*MUNICIPALITY_FIELDS, "province", "updated_at"], batch_size=500)
-    if to_create or to_update or new_provinces:
-        analyze(Province)
-        analyze(Municipality)
-    return LoadReport(
-        created=len(to_create),
-        updated=len(to_update),
-        unchanged=len(rows) - len(to_create) - len(to_update),
-    )
-
-
-@transaction.atomic
-def correct_municipality(
-    *, municipality: Municipality, by: User, changes: dict[str, Any], reason: str
-) -> list[MunicipalityCorrection]:
-    """Change reference fields of a municipality; every changed field is logged with the reason."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the correction.")})
-    unknown = set(changes) - set(CORRECTABLE_FIELDS)
-    if unknown:
-        raise ValidationError(_("These fields cannot be corrected: {fields}").format(fields=", ".join(sorted(unknown))))
-    municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
-    corrections = []
-    for field, new in changes.items():
-        old = getattr(municipality, field)
-        if old == new:
-            continue
-        setattr(municipality, field, new)
-        corrections.append(
-            MunicipalityCorrection(
-                municipality=municipality,
-                field=field,
-                old_value="" if old is None else str(old),
-                new_value="" if new is None else str(new),
-                reason=reason.strip(),
-                corrected_by=by,
-            )
-        )
-    if corrections:
-        if any(correction.field == "population" for correction in corrections):
-            municipality.population_is_estimate = False
-        municipality.full_clean()
-        municipality.save()
-        MunicipalityCorrection.objects.bulk_create(corrections)
-    return corrections
 
 
 def _check_letter(letter: UploadedFile) -> None:
@@ -226,14 +102,16 @@ def register_officer(
         authorisation_letter_name=sanitise_filename(authorisation_letter.name or "letter.pdf", file_type=PDF),
         authorisation_letter_sha256=sha256_of(authorisation_letter),
     )
-    registration.authorisation_letter.save(authorisation_letter.name or "letter.pdf", authorisation_letter, save=False)
+    registration.authorisation_letter.save(registration.authorisation_letter_name, authorisation_letter, save=False)
     registration.save()
     token = signing.dumps(registration.pk, salt=VERIFY_SALT)
-    send_after_commit(
-        template="verify_email",
+    notify(
+        event="verify_email",
         to=[email],
-        name=registration.full_name,
-        link=site_url + reverse("portal:register-verify", args=[token]),
+        context={
+            "name": Addressed(registration.full_name),
+            "link": site_url + reverse("portal:register-verify", args=[token]),
+        },
     )
     return registration
 
@@ -258,11 +136,11 @@ def verify_registration_email(*, token: str) -> OfficerRegistration:
         registration.email_verified_at = timezone.now()
         registration.save(update_fields=["status", "email_verified_at", "updated_at"])
         admins = User.objects.filter(role=Role.ADMIN, is_active=True).values_list("email", flat=True)
-        send_after_commit(
-            template="registration_waiting",
+        notify(
+            event="registration_waiting",
             to=list(admins),
-            name=registration.full_name,
-            municipality=registration.municipality,
+            context={"name": registration.full_name, "municipality": registration.municipality},
+            link=reverse("portal:registration-detail", args=[registration.pk]),
         )
     return registration
 
@@ -277,6 +155,10 @@ def _open_for_decision(registration: OfficerRegistration) -> OfficerRegistration
             code="not_awaiting",
         )
     return registration
+
+
+def _registration_label(registration: OfficerRegistration) -> str:
+    return f"{registration.full_name} <{registration.email}> · {localized(registration.municipality, 'full_name')}"
 
 
 @transaction.atomic
@@ -314,12 +196,19 @@ def approve_registration(*, registration: OfficerRegistration, by: User, role: s
     registration.status = RegistrationStatus.APPROVED
     registration.decided_at, registration.decided_by, registration.user = timezone.now(), by, user
     registration.save(update_fields=["status", "decided_at", "decided_by", "user", "updated_at"])
-    send_after_commit(
-        template="registration_approved",
-        to=[user.email],
-        name=user.full_name,
-        municipality=registration.municipality,
-        role=role,
+    record(
+        action=AuditAction.REGISTRATION_APPROVED,
+        by=by,
+        target=registration,
+        label=lambda: _registration_label(registration),
+        before={"status": RegistrationStatus.AWAITING_APPROVAL, "requested_role": registration.requested_role},
+        after={"status": registration.status, "role": role},
+    )
+    notify(
+        event="registration_approved",
+        to=[user],
+        context={"name": Addressed(user.full_name), "municipality": registration.municipality},
+        link=reverse("home"),
     )
     return user
 
@@ -334,12 +223,23 @@ def reject_registration(*, registration: OfficerRegistration, by: User, reason: 
     registration.decided_at, registration.decided_by = timezone.now(), by
     registration.decision_reason = reason.strip()
     registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason", "updated_at"])
-    send_after_commit(
-        template="registration_rejected",
+    record(
+        action=AuditAction.REGISTRATION_REJECTED,
+        by=by,
+        target=registration,
+        label=lambda: _registration_label(registration),
+        before={"status": RegistrationStatus.AWAITING_APPROVAL},
+        after={"status": registration.status},
+        note=registration.decision_reason,
+    )
+    notify(
+        event="registration_rejected",
         to=[registration.email],
-        name=registration.full_name,
-        municipality=registration.municipality,
-        reason=registration.decision_reason,
+        context={
+            "name": Addressed(registration.full_name),
+            "municipality": registration.municipality,
+            "reason": registration.decision_reason,
+        },
     )
     return registration
 
@@ -351,13 +251,15 @@ def invite_editor(*, municipality: Municipality, email: str, by: User, site_url:
     _check_email_free(email)
     invitation = Invitation.objects.create(municipality=municipality, email=email, invited_by=by)
     token = signing.dumps(invitation.pk, salt=INVITE_SALT)
-    send_after_commit(
-        template="invitation",
+    notify(
+        event="invitation",
         to=[email],
         language=by.preferred_language,
-        inviter=by.full_name,
-        municipality=municipality,
-        link=site_url + reverse("portal:invitation-accept", args=[token]),
+        context={
+            "inviter": by.full_name,
+            "municipality": municipality,
+            "link": site_url + reverse("portal:invitation-accept", args=[token]),
+        },
     )
     return invitation
 
@@ -413,29 +315,46 @@ def create_staff_user(*, email: str, full_name: str, role: str, by: User, site_u
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    record(
+        action=AuditAction.STAFF_ACCOUNT_CREATED,
+        by=by,
+        target=user,
+        after={"email": user.email, "full_name": user.full_name, "role": user.role},
+    )
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    send_after_commit(
-        template="staff_welcome",
+    notify(
+        event="staff_welcome",
         to=[email],
-        name=user.full_name,
-        role=role,
-        inviter=by.full_name,
-        link=site_url + reverse("password_reset_confirm", args=[uid, token]),
+        context={
+            "name": Addressed(user.full_name),
+            "inviter": by.full_name,
+            "link": site_url + reverse("password_reset_confirm", args=[uid, token]),
+        },
     )
     return user
 
 
 @transaction.atomic
 def set_user_active(*, user: User, active: bool, by: User) -> User:
+    """Let an account log in again, or stop it; recorded in the audit log when it changes anything."""
     if user.pk == by.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
+    was_active = User.objects.filter(pk=user.pk).values_list("is_active", flat=True).get()
     user.is_active = active
     try:
         with transaction.atomic():
             user.save(update_fields=["is_active"])
     except IntegrityError as error:
         raise ValidationError(_("This municipality already has an active signatory.")) from error
+    if was_active != active:
+        record(
+            action=AuditAction.ACCOUNT_ACTIVATED if active else AuditAction.ACCOUNT_DEACTIVATED,
+            by=by,
+            target=user,
+            before={"is_active": was_active},
+            after={"is_active": active},
+        )
     return user
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from portal.models import ApiToken, ApiTokenScope, User
 
 TOKEN_PREFIX = "esc"  # noqa: S105 -- the public mark of our tokens, not a secret
+PREFIX_PATTERN = re.compile(r"[0-9a-f]{8}")  # secrets.token_hex(4)
 DEFAULT_LIFETIME = dt.timedelta(days=90)
 MAX_LIFETIME = dt.timedelta(days=365)
 # last_used_at is written at most this often per token, not on every request.
@@ -37,9 +39,10 @@ def hash_secret(secret: str) -> str:
 
 
 def split_token(raw: str) -> tuple[str, str] | None:
-    """(prefix, secret) of a well-formed token string, else None."""
+    """(prefix, secret) of a well-formed token string, else None. Only a prefix of our form reaches the lookup (a NUL
+    character, which PostgreSQL cannot compare, would end in a server error)."""
     parts = raw.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not PREFIX_PATTERN.fullmatch(parts[1]) or not parts[2]:
         return None
     return parts[1], parts[2]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 BUDDHIST_ERA_OFFSET = 543
 
@@ -84,10 +84,6 @@ def thai_sort_key(text: str) -> str:
         else:
             index += 1
     return "".join(chars)
-
-
-def thai_sorted(items: Iterable[str]) -> list[str]:
-    return sorted(items, key=thai_sort_key)
 
 
 # Titles a Thai name may already begin with (ordinary, academic, professional, military and police ranks).

@@ -43,6 +43,30 @@ def sniff_type(file: IO[bytes]) -> str | None:
         file.seek(position)
 
 
+# Parts of a workbook that run code or reach outside the file when it is opened: macros (VBA, and the older Excel 4
+# macro sheets), links to other workbooks, and data connections to outside sources.
+_ACTIVE_PARTS = (
+    ("xl/vbaproject.bin", "macros"),
+    ("xl/macrosheets/", "macros"),
+    ("xl/externallinks/", "external_links"),
+    ("xl/connections.xml", "external_links"),
+)
+
+
+def workbook_hazards(file: IO[bytes]) -> set[str]:
+    """What in an XLSX file runs code or reaches outside it when opened: "macros", "external_links" (empty when
+    neither, or when the file is not a readable zip)."""
+    position = file.tell()
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = [name.lower() for name in archive.namelist()]
+    except zipfile.BadZipFile:
+        return set()
+    finally:
+        file.seek(position)
+    return {hazard for part, hazard in _ACTIVE_PARTS for name in names if name.startswith(part)}
+
+
 def sha256_of(file: IO[bytes]) -> str:
     position = file.tell()
     digest = hashlib.sha256()

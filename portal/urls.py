@@ -52,4 +52,5 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("scoring.urls")),
     path("", include("reviews.urls")),
+    path("", include("dashboards.urls")),
 ]

@@ -1,6 +1,6 @@
-"""The review workflow's API: a reviewer's assignments, verdicts on values, rubric scores and closing clarification
-requests (the sheet's services and messages); for admins, assigning reviewers and the board's decisions (the same
-services and refusals).
+"""The review workflow's API for reviewers: their assignments, verdicts on values, rubric scores and the clarification
+requests of an application, listed and closed (the sheet's services and messages). Admins' endpoints (assigning
+reviewers, the board's decisions): reviews.api_admin.
 
 Access as on the HTML pages: the predicate first (403), then the application through the caller's scope (404 outside
 it: a reviewer's token never reaches an application they are not assigned to)."""
@@ -14,24 +14,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from applications.http import application_in_scope
 from applications.models import Application, ClarificationRequest, ReviewerAssignment
-from applications.selectors import applicable_indicators, applications_visible_to
-from applications.services import close_clarification
-from indicators.models import AwardCycle, Indicator
+from indicators.models import Indicator
 from portal.api import PortalApiView, error_response
 from portal.api_refusals import refusal_response
 from portal.api_schema import LANG_PARAMETER, error_responses
-from portal.enums import Role
-from portal.models import User
-from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
-from reviews.permissions import can_decide, can_manage_assignments, can_review_application, can_use_review_workspace
-from reviews.selectors import assignments_of
-from reviews.services import assign_reviewers, decide, review_value, score_rubric
+from portal.http import user_of
+from reviews.enums import VerificationStatus
+from reviews.permissions import can_review_application, can_use_review_workspace, unassigned_refusal
+from reviews.selectors import applicable_indicator, assignments_of
+from reviews.services import review_value, score_rubric
+from reviews.services_clarifications import close_clarification
 
 ASSIGNED_REVIEWER = (
     "Who may call: the reviewer assigned to the application (a read-and-write token). Officers and admins get 403; "
@@ -41,18 +40,18 @@ ASSIGNED_REVIEWER = (
 
 def _assigned_application(request: Request, pk: int) -> Application:
     """As the sheet: the application through the caller's scope (404), an assigned reviewer only (403)."""
-    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
-    if not can_review_application(request.user, application):
-        if request.user.role == Role.REVIEWER:
-            raise Http404  # seen for the committee's ranking, but not assigned: as on the sheet
-        raise PermissionDenied
+    application = application_in_scope(request, pk)
+    if not can_review_application(user_of(request), application):
+        raise unassigned_refusal(user_of(request))
     return application
 
 
 def _reviewed_application(request: Request, pk: int, code: str) -> tuple[Application, Indicator]:
     """The assigned application and one of its own indicators (404 for any other code)."""
     application = _assigned_application(request, pk)
-    indicator = get_object_or_404(applicable_indicators(application), code=code)
+    indicator = applicable_indicator(application, code)
+    if indicator is None:
+        raise Http404
     return application, indicator
 
 
@@ -130,13 +129,15 @@ class AssignmentListApi(PortalApiView, generics.ListAPIView):
 
     def check_permissions(self, request: Request) -> None:
         super().check_permissions(request)
-        if not can_use_review_workspace(request.user):
+        if not can_use_review_workspace(user_of(request)):
             raise PermissionDenied
 
     def get_queryset(self) -> QuerySet[ReviewerAssignment]:
         if getattr(self, "swagger_fake_view", False):
             return ReviewerAssignment.objects.none()
-        return assignments_of(self.request.user).order_by("completed_at", "application__municipality__name_th", "pk")
+        return assignments_of(user_of(self.request)).order_by(
+            "completed_at", "application__municipality__name_th", "pk"
+        )
 
 
 # ---- verdicts and rubric scores -----------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class VerdictApi(PortalApiView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            review = review_value(application=application, indicator=indicator, reviewer=request.user, **data)
+            review = review_value(application=application, indicator=indicator, reviewer=user_of(request), **data)
         except ValidationError as refused:
             return refusal_response(refused)
         message = {
@@ -265,7 +266,7 @@ class RubricScoreApi(PortalApiView):
             score = score_rubric(
                 application=application,
                 indicator=indicator,
-                reviewer=request.user,
+                reviewer=user_of(request),
                 points=None if data["abstain"] else data["points"],
                 comment=data["comment"],
             )
@@ -365,145 +366,5 @@ class ClarificationCloseApi(PortalApiView):
         clarification = get_object_or_404(
             ClarificationRequest.objects.select_related("indicator"), application=application, pk=request_id
         )
-        close_clarification(request=clarification, by=request.user)
+        close_clarification(request=clarification, by=user_of(request))
         return Response(ReviewerClarificationSerializer(clarification).data)
-
-
-# ---- admins: assignments and decisions ----------------------------------------------------------------------------
-
-
-class AssignedSerializer(serializers.Serializer):
-    reviewer = serializers.IntegerField(source="reviewer_id")
-    reviewer_name = serializers.CharField(source="reviewer.full_name")
-    assigned_at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField(allow_null=True)
-
-
-class AssignApi(PortalApiView):
-    class AssignInputSerializer(serializers.Serializer):
-        # Any active reviewer is accepted here, as on the assignments page: the service refuses a conflicted one.
-        reviewers = serializers.PrimaryKeyRelatedField(
-            queryset=User.objects.filter(role=Role.REVIEWER, is_active=True),
-            many=True,
-            allow_empty=False,
-            error_messages={"does_not_exist": _("Choose an active reviewer.")},
-        )
-
-    @extend_schema(
-        operation_id="application_assign_reviewers",
-        summary="Assign reviewers to an application",
-        description=(
-            "The assignments page's action, through the same service and refusals: a draft is refused (code "
-            "`draft`), so is a reviewer who declared a conflict with the municipality or its province, by name "
-            "(code `conflict`); nothing is assigned then. Assigning a reviewer twice changes nothing. Who may call: "
-            "admins (a read-and-write token); anyone else gets 403."
-        ),
-        parameters=[LANG_PARAMETER],
-        request=AssignInputSerializer,
-        responses={201: AssignedSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
-        examples=[
-            OpenApiExample("Two reviewers", value={"reviewers": [31, 42]}, request_only=True),
-            OpenApiExample(
-                "Assigned",
-                value=[
-                    {
-                        "reviewer": 31,
-                        "reviewer_name": "ผศ.ดร. สมชาย ใจดี",
-                        "assigned_at": "2027-04-02T10:00:00+07:00",
-                        "completed_at": None,
-                    }
-                ],
-                response_only=True,
-            ),
-        ],
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        if not can_manage_assignments(request.user):
-            raise PermissionDenied
-        application = get_object_or_404(applications_visible_to(request.user), pk=pk)
-        serializer = self.AssignInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            assignments = assign_reviewers(
-                application=application, reviewers=serializer.validated_data["reviewers"], by=request.user
-            )
-        except ValidationError as refused:
-            return refusal_response(refused)
-        return Response(AssignedSerializer(assignments, many=True).data, status=status.HTTP_201_CREATED)
-
-
-class DecisionSerializer(serializers.Serializer):
-    application = serializers.IntegerField(source="application_id")
-    round = serializers.CharField()
-    outcome = serializers.CharField()
-    note = serializers.CharField()
-    decided_at = serializers.DateTimeField()
-
-
-class DecideApi(PortalApiView):
-    class DecideInputSerializer(serializers.Serializer):
-        ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-        round = serializers.ChoiceField(choices=DecisionRound.choices)
-        outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-
-    @extend_schema(
-        operation_id="cycle_decide",
-        summary="Record a decision for several applications",
-        description=(
-            "The ranking board's bulk decision, through the same service and rules: one round, outcome and note for "
-            "the listed applications of the cycle, or nothing at all (an application of another cycle, a draft, a "
-            "missing note, a nomination outside the committee round or beyond the ASEAN quota — code `quota` — "
-            "are refused with 400). Who may call: admins (a read-and-write token); anyone else gets 403."
-        ),
-        parameters=[LANG_PARAMETER],
-        request=DecideInputSerializer,
-        responses={201: DecisionSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
-        examples=[
-            OpenApiExample(
-                "Shortlist two",
-                value={"ids": [12, 15], "round": "screening", "outcome": "shortlisted", "note": "ผ่านเกณฑ์"},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Recorded",
-                value=[
-                    {
-                        "application": 12,
-                        "round": "screening",
-                        "outcome": "shortlisted",
-                        "note": "ผ่านเกณฑ์",
-                        "decided_at": "2027-06-01T09:00:00+07:00",
-                    }
-                ],
-                response_only=True,
-            ),
-        ],
-    )
-    def post(self, request: Request, code: str) -> Response:
-        if not can_decide(request.user):
-            raise PermissionDenied
-        cycle = get_object_or_404(AwardCycle, code=code)
-        serializer = self.DecideInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        ids = set(data["ids"])
-        applications = list(applications_visible_to(request.user).filter(cycle=cycle, pk__in=ids))
-        if len(applications) != len(ids):
-            return error_response(
-                "not_in_cycle",
-                _("Some ticked applications are not in this cycle. Nothing was decided."),
-                field="ids",
-                status_code=400,
-            )
-        try:
-            decisions = decide(
-                applications=applications,
-                round=data["round"],
-                outcome=data["outcome"],
-                note=data["note"],
-                by=request.user,
-            )
-        except ValidationError as refused:
-            return refusal_response(refused)
-        return Response(DecisionSerializer(decisions, many=True).data, status=status.HTTP_201_CREATED)

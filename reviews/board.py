@@ -27,8 +27,9 @@ from applications.models import Application
 from indicators.enums import AreaKind, CyclePhase, Track
 from indicators.models import Area, AwardCycle
 from portal.enums import MunicipalityKind, Role
-from portal.i18n import localized_key
+from portal.i18n import localized, localized_key
 from portal.models import User
+from portal.values import stored_decimal
 from reviews.enums import DecisionOutcome, DecisionRound
 from reviews.models import Decision
 from scoring.enums import RunStatus, ScoreKind
@@ -87,18 +88,14 @@ def run_note(standing: Standing) -> RunNote:
     )
 
 
-def other_kind(kind: str) -> str:
-    return ScoreKind.VERIFIED if kind == ScoreKind.SUBMITTED else ScoreKind.SUBMITTED
-
-
 def group_label(standing: Standing, areas: dict[str, Area], language: str) -> str:
     if standing.track == Track.CERTIFICATE:
         area = areas.get(standing.category_code)
-        what = (area.name_th if language == "th" else area.name_en) if area else standing.category_code
+        what = localized(area, "name", language) if area else standing.category_code
     else:
         what = _("ESC Award")
     size = standing.size_class
-    where = (size.name_th if language == "th" else size.name_en) if size else _("outside the bands")
+    where = localized(size, "name", language) if size else _("outside the bands")
     return f"{what} · {where}"
 
 
@@ -399,14 +396,10 @@ def present(page: Page, kind: str, area_codes: list[str]) -> list[BoardRow]:
                 values=values,
                 details=details[values["application_id"]],
                 kind=kind,
-                area_cells=[_decimal(areas.get(code, {}).get("score")) if final else None for code in area_codes],
+                area_cells=[stored_decimal(areas.get(code, {}).get("score")) if final else None for code in area_codes],
             )
         )
     return rows
-
-
-def _decimal(value: object) -> Decimal | None:
-    return None if value is None or value == "" else Decimal(str(value))
 
 
 def paginate(rows: QuerySet[Any], number: str | None, *, count: int) -> Page:

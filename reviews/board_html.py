@@ -15,10 +15,11 @@ from html import escape
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from applications.enums import ApplicationStatus
+from portal.i18n import current_language
 from portal.templatetags.thai import be_date
 from reviews.board import BoardRow
 from reviews.enums import DecisionOutcome, DecisionRound
@@ -107,9 +108,8 @@ class RowWriter:
         self.labels = Labels.current()
         self.detail_url = reverse("applications:detail", args=[_PK])
         self.history_url = reverse("reviews:decision-history", kwargs={"pk": _PK})
-        language = "en" if (get_language() or "th").startswith("en") else "th"
-        self.packet_url = reverse("reviews:packet", args=[_PK, language])
-        self.bold = {ScoreKind.SUBMITTED: "", ScoreKind.VERIFIED: ""}
+        self.packet_url = reverse("reviews:packet", args=[_PK, current_language()])
+        self.bold: dict[str, str] = {ScoreKind.SUBMITTED: "", ScoreKind.VERIFIED: ""}
         self.bold[kind] = " fw-semibold"
 
     def rows(self, rows: Sequence[BoardRow]) -> SafeString:

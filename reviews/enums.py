@@ -20,3 +20,11 @@ class DecisionOutcome(models.TextChoices):
     SHORTLISTED = "shortlisted", pgettext_lazy("decision", "Shortlisted")
     NOT_SHORTLISTED = "not_shortlisted", pgettext_lazy("decision", "Not shortlisted")
     NOMINATED = "nominated", pgettext_lazy("decision", "Nominated")
+
+
+class AseanOutcome(models.TextChoices):
+    """What the ASEAN stage gave a national nominee."""
+
+    AWARDED = "awarded", pgettext_lazy("asean outcome", "ESC Award")
+    CERTIFICATE = "certificate", pgettext_lazy("asean outcome", "Certificate of Recognition")
+    NOT_SELECTED = "not_selected", pgettext_lazy("asean outcome", "Not selected")

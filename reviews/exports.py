@@ -24,10 +24,11 @@ from django.utils import translation
 
 from applications.enums import ApplicationStatus
 from applications.models import IndicatorValue
-from applications.spreadsheets import NO_WORDS, YES_WORDS
+from applications.spreadsheets.columns import NO_WORDS, YES_WORDS
 from indicators.enums import Track
 from indicators.models import Area, AwardCycle, SizeClass
 from indicators.rules import UNITS
+from portal.values import stored_decimal
 from scoring.enums import ScoreKind
 from scoring.models import ApplicationScore
 from scoring.selectors import standings_of
@@ -115,10 +116,6 @@ class RankingSheet:
     rows: tuple[RankingRow, ...]
 
 
-def _decimal(value: object) -> Decimal | None:
-    return None if value is None or value == "" else Decimal(str(value))
-
-
 def _sheet_name(track: str, category: str) -> str:
     name = ESC_SHEET if track == Track.ESC_AWARD else CERTIFICATE_SHEET.format(category=category)
     return _SHEET_UNSAFE.sub("_", name)[:_SHEET_NAME_MAX]
@@ -136,8 +133,8 @@ def ranking_sheets(cycle: AwardCycle, *, kind: str = ScoreKind.SUBMITTED) -> lis
     areas = list(Area.objects.filter(framework_id=cycle.framework_id).order_by("position"))
     area_position = {area.code: area.position for area in areas}
     area_names = {area.code: area.name_th for area in areas}
-    sizes = {size.pk: size for size in SizeClass.objects.filter(cycle=cycle)}
-    tiers = {tier["code"]: tier["label_th"] for tier in cycle.tiers}
+    sizes: dict[int | None, SizeClass] = {size.pk: size for size in SizeClass.objects.filter(cycle=cycle)}
+    tiers = cycle.tier_labels("th")
     standings = {standing.group_key: standing for standing in standings_of(cycle, kind)}
     other = ScoreKind.VERIFIED if kind == ScoreKind.SUBMITTED else ScoreKind.SUBMITTED
     others = {
@@ -184,7 +181,7 @@ def ranking_sheets(cycle: AwardCycle, *, kind: str = ScoreKind.SUBMITTED) -> lis
                     else OUTSIDE_BANDS,
                     submitted_total=total_of(score, ScoreKind.SUBMITTED),
                     verified_total=total_of(score, ScoreKind.VERIFIED),
-                    areas={code: _decimal(data.get("score")) for code, data in score.areas.items()},
+                    areas={code: stored_decimal(data.get("score")) for code, data in score.areas.items()},
                     completeness=score.completeness,
                     tier=tiers.get(score.tier, score.tier) if score.is_final else "",
                     status=str(score.application.get_status_display()),
@@ -322,7 +319,7 @@ def ranking_workbook(cycle: AwardCycle, *, kind: str = ScoreKind.SUBMITTED) -> b
         headers = [*RANKING_HEADERS, *item.area_headers, *RANKING_TAIL_HEADERS]
         _write_header(sheet, headers)
         for number, row in enumerate(item.rows, start=2):
-            cells: list[tuple[object, str | None]] = [
+            cells: list[tuple[str | int | Decimal | None, str | None]] = [
                 (row.rank, RANK_FORMAT),
                 (row.municipality, None),
                 (row.province, None),
@@ -343,8 +340,8 @@ def ranking_workbook(cycle: AwardCycle, *, kind: str = ScoreKind.SUBMITTED) -> b
             sheet.column_dimensions[get_column_letter(column)].width = width
     values = workbook.create_sheet(VALUES_SHEET)
     _write_header(values, VALUE_HEADERS)
-    for number, row in enumerate(value_rows(cycle), start=2):
-        for column, value in enumerate(row.cells(), start=1):
+    for number, value_row in enumerate(value_rows(cycle), start=2):
+        for column, value in enumerate(value_row.cells(), start=1):
             _write_cell(values, number, column, value)
     for column, width in enumerate(VALUE_WIDTHS, start=1):
         values.column_dimensions[get_column_letter(column)].width = width
@@ -355,6 +352,7 @@ def ranking_workbook(cycle: AwardCycle, *, kind: str = ScoreKind.SUBMITTED) -> b
 
 def _write_header(sheet: Worksheet, headers: Sequence[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415 -- slow import
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 -- slow import
 
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column, value=header)
@@ -362,10 +360,10 @@ def _write_header(sheet: Worksheet, headers: Sequence[str]) -> None:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{sheet.cell(row=1, column=len(headers)).column_letter}1"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}1"
 
 
-def _write_cell(sheet: Worksheet, row: int, column: int, value: object) -> Any:
+def _write_cell(sheet: Worksheet, row: int, column: int, value: str | int | Decimal | None) -> Any:
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; what a municipality typed is text
@@ -415,3 +413,9 @@ MANIFEST_HEADERS: tuple[str, ...] = ("path", "sha256", "bytes")
 def manifest_csv(entries: Iterable[tuple[str, str, int]]) -> bytes:
     """The ZIP's manifest: one row per file (path inside the archive, SHA-256, size in bytes)."""
     return _csv(MANIFEST_HEADERS, entries)
+
+
+def table_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Any table for people outside the portal (open data, the ASEAN dossier's summary) as CSV, UTF-8 with a BOM:
+    every text cell is neutralised against spreadsheet formulas."""
+    return _csv(headers, ([_neutralise(value) for value in row] for row in rows))

@@ -1,4 +1,5 @@
-"""Forms of the review administration: assignment, the ranking board's filters, bulk decisions."""
+"""Forms of the review workflow: a site visit on the review sheet; for the administration, assignment, the ranking
+board's filters, bulk decisions."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
+from portal.forms import PortalFormMixin
 from portal.models import User
+from reviews.enums import AseanOutcome as AseanOutcomeChoice
 from reviews.enums import DecisionOutcome, DecisionRound
 
 MAX_IDS = 500
@@ -26,6 +29,17 @@ def parse_ids(values: list[str]) -> list[int] | None:
             if number not in ids:
                 ids.append(number)
     return ids if len(ids) <= MAX_IDS else None
+
+
+class SiteVisitForm(PortalFormMixin, forms.Form):
+    visited_on = forms.DateField(
+        label=_("Date of the visit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    notes = forms.CharField(
+        label=_("Notes of the visit"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was seen, whom you met, which values the visit confirmed or corrected."),
+    )
 
 
 class AutoAssignForm(forms.Form):
@@ -62,3 +76,11 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *DecisionOutcome.choices])
     # Not required here: the service refuses an empty note with its own message (one rule, one place).
     note = forms.CharField(label=_("Note"), required=False, max_length=4000)
+
+
+class AseanOutcomeForm(forms.Form):
+    """One national nominee's ASEAN outcome (a form per row on the ASEAN outcomes page)."""
+
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("ASEAN outcome"), choices=AseanOutcomeChoice.choices)
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from applications.models import Application
 from indicators.models import AwardCycle, Indicator
 from portal.models import private_upload_path
+from reviews.enums import AseanOutcome as AseanOutcomeChoice
 from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
 
 
@@ -109,9 +110,31 @@ class Decision(models.Model):
         return f"{self.application_id} {self.round} {self.outcome}"
 
 
+class AseanOutcome(models.Model):
+    """What the ASEAN stage gave one national nominee (record_asean_outcome); one row per nominee application."""
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="asean_outcome"
+    )
+    outcome = models.CharField(
+        pgettext_lazy("asean outcome", "ASEAN outcome"), max_length=16, choices=AseanOutcomeChoice
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy("asean outcome", "ASEAN outcome")
+        verbose_name_plural = pgettext_lazy("asean outcome", "ASEAN outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.outcome}"
+
+
 class ExportRun(models.Model):
-    """A batch export of a cycle's shortlist as a ZIP (packets in Thai and English, evidence, rankings), built by a
-    Celery task with progress; rebuilding replaces the file."""
+    """A batch export of a cycle's shortlist as a ZIP (packets in Thai and English, evidence, rankings), built by
+    Celery tasks with progress (packets rendered in chunks on every worker, then one task writes the ZIP); rebuilding
+    replaces the file."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", pgettext_lazy("export status", "Queued")
@@ -119,7 +142,12 @@ class ExportRun(models.Model):
         DONE = "done", pgettext_lazy("export status", "Ready")
         FAILED = "failed", pgettext_lazy("export status", "Failed")
 
+    class Kind(models.TextChoices):
+        SHORTLIST = "shortlist", pgettext_lazy("export kind", "Shortlist packets")
+        ASEAN_DOSSIER = "asean_dossier", pgettext_lazy("export kind", "ASEAN dossier (English)")
+
     cycle = models.ForeignKey(AwardCycle, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.SHORTLIST)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -127,6 +155,10 @@ class ExportRun(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
+    # Applications whose packets (both languages) are rendered and stored, by id: a chunk given again to a worker
+    # after a crash adds the same ids, so `done` (their count) never runs past `total`.
+    rendered = models.JSONField(default=list, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last progress: a run silent too long died
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

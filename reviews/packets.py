@@ -18,18 +18,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
-from applications.models import Application, Evidence, IndicatorValue
+from applications.models import Application, IndicatorValue
 from applications.selectors import applicable_areas, applicable_indicators
+from indicators.display import number_text, value_text
 from indicators.enums import Track
 from indicators.models import Area, Indicator
-from indicators.rules import UNITS
 from portal.i18n import localized
 from portal.pdf import html_to_pdf
 from portal.thai import buddhist_year, period_label
+from portal.values import stored_decimal
 from reviews.enums import VerificationStatus
 from reviews.models import ValueReview
+from reviews.packet_sections import benchmark_chart, clarification_lines, evidence_lines, reviewer_comments
 from reviews.selectors import combined_rubric_points, decisions_of, site_visits_of
 from scoring.enums import ScoreKind
+from scoring.feedback import bar_width
 from scoring.models import ApplicationScore
 from scoring.selectors import current_scores, group_counts
 
@@ -79,19 +82,18 @@ class AreaLine:
 
     @property
     def verified_width(self) -> str:
-        return _width(self.verified)
+        return bar_width(self.verified)
 
     @property
     def submitted_width(self) -> str:
-        return _width(self.submitted)
+        return bar_width(self.submitted)
 
 
 @dataclass
 class IndicatorLine:
     code: str
     name: str
-    value: str
-    unit: str
+    value: str  # with the unit's symbol, as in the explanation
     period: str
     source: str
     note: str
@@ -112,16 +114,6 @@ class AreaTable:
 
 
 @dataclass(frozen=True)
-class EvidenceLine:
-    code: str
-    name: str
-    file_type: str
-    size: str
-    uploaded_at: Any
-    sha256: str
-
-
-@dataclass(frozen=True)
 class RubricLine:
     code: str
     name: str
@@ -130,25 +122,6 @@ class RubricLine:
     median: Decimal
     spread: Decimal
     disagreement: bool
-
-
-def _width(score: Decimal | None) -> str:
-    """A bar's width in percent of the chart, clamped to 0..100, for a style attribute."""
-    if score is None:
-        return "0"
-    return format(min(max(score, Decimal(0)), HUNDRED).quantize(Decimal("0.1")), "f")
-
-
-def _decimal(value: object) -> Decimal | None:
-    return None if value is None or value == "" else Decimal(str(value))
-
-
-def _number(value: Decimal) -> str:
-    """12, 76.1 or 1,234.5: no trailing zeros, thousands separated."""
-    normalised = value.normalize()
-    if normalised == normalised.to_integral_value():
-        normalised = normalised.quantize(Decimal(1))
-    return f"{normalised:,f}"
 
 
 def _count(value: int | None) -> str:
@@ -162,12 +135,6 @@ def _year(year: int | None, language: str) -> str:
     return str(buddhist_year(year)) if language == "th" else str(year)
 
 
-def _file_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(size / 1024, 0.1):.1f} KB"
-
-
 def _localised(item: Any, language: str, name: str = "name") -> str:
     return localized(item, name, language)
 
@@ -175,29 +142,6 @@ def _localised(item: Any, language: str, name: str = "name") -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Values, verification and points of each indicator
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def _value_text(indicator: Indicator, *, number: Decimal | None, flag: bool | None, level: int | None) -> str:
-    if level is not None:
-        return pgettext("rubric", "Level {level}").format(level=level)
-    if flag is not None:
-        return pgettext("yes/no answer", "Yes") if flag else pgettext("yes/no answer", "No")
-    if number is not None:
-        return _number(number)
-    return ""
-
-
-# Units a value already says ("Level 3", "Yes") or that say nothing ("number"): the packet leaves them out.
-SELF_EVIDENT_UNITS = frozenset({"rubric", "yes_no", "text", "count"})
-
-
-def _unit(indicator: Indicator, language: str) -> str:
-    if indicator.unit in SELF_EVIDENT_UNITS:
-        return ""
-    unit = UNITS.get(indicator.unit)
-    if unit is None:
-        return indicator.unit
-    return unit.label_th if language == "th" else unit.label_en
 
 
 def _verification(reviews: list[ValueReview]) -> tuple[str, ValueReview | None]:
@@ -246,17 +190,22 @@ def _indicator_line(
         note = value.text.strip()
     corrected = ""
     if correction is not None:
-        corrected = _value_text(
-            indicator, number=correction.corrected_number, flag=correction.corrected_flag, level=None
+        corrected = value_text(
+            indicator,
+            number=correction.corrected_number,
+            flag=correction.corrected_flag,
+            level=None,
+            language=language,
         )
-    points = _decimal(scored.get("points"))
+    points = stored_decimal(scored.get("points"))
     return IndicatorLine(
         code=indicator.code,
         name=_localised(indicator, language),
         value=(
-            "" if value is None else _value_text(indicator, number=value.number, flag=value.flag, level=value.level)
+            ""
+            if value is None
+            else value_text(indicator, number=value.number, flag=value.flag, level=value.level, language=language)
         ),
-        unit=_unit(indicator, language),
         period=period_label(value.period, language=language) if value is not None else "",
         source=value.source if value is not None else "",
         note=note,
@@ -264,7 +213,7 @@ def _indicator_line(
         status_label=_status_label(status),
         corrected=corrected,
         correction_reason=correction.reason if correction is not None else "",
-        points="" if points is None else _number(points),
+        points="" if points is None else number_text(points),
         max_points=scored.get("max") if points is not None else None,
         explanation=explanation,
         submitted_explanation=submitted_explanation if submitted_explanation != explanation else "",
@@ -319,8 +268,8 @@ def _area_lines(areas: list[Area], scores: dict[str, ApplicationScore], language
                 code=area.code,
                 name=_localised(area, language),
                 is_governance=area.kind == "governance",
-                verified=_decimal((verified.get(area.code) or {}).get("score")),
-                submitted=_decimal((submitted.get(area.code) or {}).get("score")),
+                verified=stored_decimal((verified.get(area.code) or {}).get("score")),
+                submitted=stored_decimal((submitted.get(area.code) or {}).get("score")),
                 answered=int(counted.get("answered", 0)),
                 applicable=int(counted.get("applicable", 0)),
             )
@@ -351,7 +300,7 @@ def _packet_context(application: Application, language: str) -> dict[str, Any]:
     areas = list(applicable_areas(application))
     area_by_code = {area.code: area for area in areas}
     scores = current_scores(application)
-    tiers = {tier["code"]: str(tier.get(f"label_{language}") or tier["label_th"]) for tier in cycle.tiers}
+    tiers = cycle.tier_labels(language)
     area_lines = _area_lines(areas, scores, language)
 
     # Indicators, with values, verification and points.
@@ -377,23 +326,12 @@ def _packet_context(application: Application, language: str) -> dict[str, Any]:
             )
         )
     names = {indicator.code: _localised(indicator, language) for indicator in indicators}
+    positions = {indicator.code: position for position, indicator in enumerate(indicators)}
     periods = Counter(row.period for table in tables.values() for row in table.rows if row.period)
     statuses = Counter(row.status for table in tables.values() for row in table.rows)
 
     # Evidence, reviewers' work and decisions.
-    evidence = [
-        EvidenceLine(
-            code=item.indicator.code,
-            name=item.name,
-            file_type=item.file_type.upper(),
-            size=_file_size(item.size),
-            uploaded_at=item.uploaded_at,
-            sha256=item.sha256,
-        )
-        for item in Evidence.objects.filter(application=application)
-        .select_related("indicator")
-        .order_by("indicator__area__position", "indicator__position", "uploaded_at", "pk")
-    ]
+    evidence = evidence_lines(application)
     rubric = [
         RubricLine(code, name, item.count, item.mean, item.median, item.spread, item.disagreement)
         for code, name in names.items()
@@ -427,16 +365,18 @@ def _packet_context(application: Application, language: str) -> dict[str, Any]:
             "population": _count(application.population),
             "population_year": _year(application.population_year, language),
             "households": _count(application.households),
-            "area_km2": _number(application.area_km2) if application.area_km2 is not None else "",
+            "area_km2": number_text(application.area_km2) if application.area_km2 is not None else "",
             "density": _density(application),
             "national_certificate": application.national_certificate,
         },
         "scores": _score_lines(application, scores, tiers),
         "tier_scale": [
-            {"label": tiers[tier["code"]], "min_score": _number(Decimal(tier["min_score"]))}
+            {"label": tiers[tier["code"]], "min_score": number_text(Decimal(tier["min_score"]))}
             for tier in sorted(cycle.tiers, key=lambda tier: Decimal(tier["min_score"]), reverse=True)
         ],
         "areas": area_lines,
+        "benchmarks": (benchmarks := benchmark_chart(application, areas, scores, language)),
+        "area_rows": list(zip(area_lines, benchmarks.lines, strict=True)),
         "indicator_tables": list(tables.values()),
         "contents": [
             (number, anchor, title)
@@ -449,6 +389,7 @@ def _packet_context(application: Application, language: str) -> dict[str, Any]:
                     ("best-practice", gettext("Best practice")),
                     ("evidence", gettext("Evidence files")),
                     ("reviews", gettext("Reviewers' summary")),
+                    ("clarifications", gettext("Clarification questions and answers")),
                     ("decisions", gettext("Decisions")),
                 ),
                 start=1,
@@ -466,6 +407,8 @@ def _packet_context(application: Application, language: str) -> dict[str, Any]:
         "reviewers_assigned": len(assignments),
         "reviewers_done": sum(1 for assignment in assignments if assignment.completed_at is not None),
         "rubric": rubric,
+        "comments": reviewer_comments(application, names, positions),
+        "clarifications": clarification_lines(application, names, positions),
         "site_visits": list(site_visits_of(application)),
         "decisions": decisions,
         "generated_on": timezone.localdate(),
@@ -484,7 +427,7 @@ def _size_band(application: Application) -> str:
 def _density(application: Application) -> str:
     if not application.population or not application.area_km2:
         return ""
-    return _number((Decimal(application.population) / application.area_km2).quantize(Decimal(1)))
+    return number_text((Decimal(application.population) / application.area_km2).quantize(Decimal(1)))
 
 
 def render_packet_html(application: Application, *, language: str) -> str:

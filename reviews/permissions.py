@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 from applications.models import Application
 from portal.enums import Role
 from portal.models import User
@@ -26,6 +29,20 @@ def can_review_application(user: User, application: Application) -> bool:
     if user.role != Role.REVIEWER:
         return False
     return application.assignments.filter(reviewer=user).exists()
+
+
+def unassigned_refusal(user: User) -> Exception:
+    """What someone who may see an application but is not assigned to it gets from a reviewer's page or endpoint: a
+    reviewer (who sees it only for the committee's ranking) a 404, as for any application outside their scope;
+    anyone else a 403."""
+    return Http404() if user.role == Role.REVIEWER else PermissionDenied()
+
+
+def can_read_every_review_sheet(user: User) -> bool:
+    """Read any application's review sheet (and its site-visit photos) without acting on it: admins."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN
 
 
 def can_decide(user: User) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from applications.enums import ClarificationStatus
 from applications.models import Application, ClarificationRequest, Evidence, IndicatorValue, ReviewerAssignment
-from applications.selectors import applicable_indicators
+from applications.selectors import applicable_indicators, applications_visible_to
 from indicators.models import AwardCycle, Indicator
 from portal.enums import Role
 from portal.models import ReviewerConflict, User
@@ -20,6 +20,9 @@ from reviews.enums import VerificationStatus
 from reviews.models import Decision, RubricScore, SiteVisit, ValueReview
 from scoring.enums import VerifiedStatus
 from scoring.models import VerifiedValue
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def assignments_of(reviewer: User, *, cycle: AwardCycle | None = None) -> QuerySet[ReviewerAssignment]:
@@ -36,6 +39,29 @@ def next_assignment(reviewer: User, after: Application) -> ReviewerAssignment | 
     return (
         assignments_of(reviewer, cycle=after.cycle).filter(completed_at__isnull=True).exclude(application=after).first()
     )
+
+
+def reviewer_assignment(application: Application, reviewer: User) -> ReviewerAssignment | None:
+    """The reviewer's assignment to the application, if any."""
+    return ReviewerAssignment.objects.filter(application=application, reviewer=reviewer).first()
+
+
+def applicable_indicator(application: Application, code: str) -> Indicator | None:
+    """One of the indicators of the application's own track and category (None for any other code)."""
+    try:
+        return applicable_indicators(application).get(code=code)
+    except Indicator.DoesNotExist:
+        return None
+
+
+def visible_applications(user: User, cycle: AwardCycle, ids: list[int]) -> list[Application] | None:
+    """The applications `ids` of the cycle, in that order, when `user` may see every one of them; else None."""
+    found = {
+        application.pk: application for application in applications_visible_to(user).filter(cycle=cycle, pk__in=ids)
+    }
+    if len(found) != len(ids):
+        return None
+    return [found[pk] for pk in ids]
 
 
 @dataclass
@@ -82,27 +108,38 @@ def review_sheet(application: Application, reviewer: User) -> list[SheetRow]:
     ]
 
 
-def assignment_overview(cycle: AwardCycle) -> list[Application]:
+class Conflicted(TypedDict):
+    conflicted: list[User]  # the reviewers in conflict with the application
+
+
+class ReviewerLoad(TypedDict):
+    load: int  # the reviewer's assignments in the cycle
+    done: int  # of which completed
+
+
+def assignment_overview(cycle: AwardCycle) -> list[WithAnnotations[Application, Conflicted]]:
     """The cycle's submitted applications with their reviewers (prefetched) and the reviewers in conflict."""
-    applications = list(
-        Application.objects.filter(cycle=cycle)
-        .exclude(status="draft")
-        .select_related("municipality__province")
-        .prefetch_related(Prefetch("assignments", queryset=ReviewerAssignment.objects.select_related("reviewer")))
-        .order_by("municipality__name_th")
+    applications = cast(
+        "list[WithAnnotations[Application, Conflicted]]",  # `conflicted` is set below
+        list(
+            Application.objects.filter(cycle=cycle)
+            .exclude(status="draft")
+            .select_related("municipality__province")
+            .prefetch_related(Prefetch("assignments", queryset=ReviewerAssignment.objects.select_related("reviewer")))
+            .order_by("municipality__name_th")
+        ),
     )
     conflicts = list(ReviewerConflict.objects.select_related("reviewer"))
     for application in applications:
-        application.conflicted = [  # type: ignore[attr-defined]
+        application.conflicted = [
             conflict.reviewer
             for conflict in conflicts
-            if conflict.municipality_id == application.municipality_id
-            or conflict.province_id == application.municipality.province_id
+            if conflict.covers(application.municipality_id, application.municipality.province_id)
         ]
     return applications
 
 
-def reviewer_loads(cycle: AwardCycle) -> QuerySet[User]:
+def reviewer_loads(cycle: AwardCycle) -> QuerySet[WithAnnotations[User, ReviewerLoad]]:
     return (
         User.objects.filter(role=Role.REVIEWER, is_active=True)
         .annotate(
@@ -118,6 +155,7 @@ def reviewer_loads(cycle: AwardCycle) -> QuerySet[User]:
 
 def open_clarifications_for(user: User) -> QuerySet[ClarificationRequest]:
     """The open questions a municipal officer's municipality has to answer."""
+    assert user.municipality_id is not None  # an officer's: the user_officer_has_one_municipality constraint
     return ClarificationRequest.objects.filter(
         application__municipality_id=user.municipality_id, status=ClarificationStatus.OPEN
     ).select_related("application__cycle", "indicator", "asked_by")
@@ -146,7 +184,7 @@ def applications_with_reviews(cycle: AwardCycle) -> set[int]:
 
 def _combined_points(
     cycle: AwardCycle, application_ids: set[int] | None
-) -> tuple[dict[tuple[int, str], Combined], dict[tuple[int, str], bool], set[tuple[int, str]]]:
+) -> tuple[dict[tuple[int, str], Combined | None], dict[tuple[int, str], bool], set[tuple[int, str]]]:
     """Reviewers' rubric points combined per (application, code), normalised per reviewer if the cycle says so
     (normalisation needs every score of the cycle); whether the raw points disagree; and the (application, code)
     pairs on which every reviewer abstained. Abstentions are left out of the mean."""
@@ -161,6 +199,7 @@ def _combined_points(
         if abstain:
             abstained.add((application, code))
         else:
+            assert points is not None  # the rubricscore_points_or_abstain constraint
             scored.add((application, code))
             raw.append((reviewer, f"{application}:{code}", Decimal(points)))
     adjusted = (
@@ -171,11 +210,11 @@ def _combined_points(
     points_by: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
     raw_by: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
     for (_reviewer, key), value in adjusted.items():
-        application, code = key.split(":", 1)
-        points_by[(int(application), code)].append(value)
+        application_id, code = key.split(":", 1)
+        points_by[(int(application_id), code)].append(value)
     for _reviewer, key, value in raw:
-        application, code = key.split(":", 1)
-        raw_by[(int(application), code)].append(value)
+        application_id, code = key.split(":", 1)
+        raw_by[(int(application_id), code)].append(value)
     wanted = (lambda pair: True) if application_ids is None else (lambda pair: pair[0] in application_ids)
     combined, disagreement = {}, {}
     for pair, values in points_by.items():

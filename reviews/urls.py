@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import admin, exports, packets, ranking, workspace
+from reviews.views import admin, exports, packets, ranking, results, workspace
 
 app_name = "reviews"
 
@@ -8,8 +8,8 @@ urlpatterns = [
     # Reviewer workspace
     path("review/", workspace.WorkspaceView.as_view(), name="workspace"),
     path("review/applications/<int:pk>/", workspace.ReviewSheetView.as_view(), name="sheet"),
-    path("review/applications/<int:pk>/values/<str:code>/", workspace.ValueReviewView.as_view(), name="value-review"),
-    path("review/applications/<int:pk>/rubric/<str:code>/", workspace.RubricScoreView.as_view(), name="rubric-score"),
+    path("review/applications/<int:pk>/values/<text:code>/", workspace.ValueReviewView.as_view(), name="value-review"),
+    path("review/applications/<int:pk>/rubric/<text:code>/", workspace.RubricScoreView.as_view(), name="rubric-score"),
     path("review/applications/<int:pk>/site-visits/", workspace.SiteVisitView.as_view(), name="site-visit"),
     path(
         "review/applications/<int:pk>/photos/<int:photo_id>/",
@@ -38,4 +38,22 @@ urlpatterns = [
     path("manage/exports/<int:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
     path("manage/cycles/<slug:code>/rankings.xlsx", exports.RankingExcelView.as_view(), name="export-excel"),
     path("manage/cycles/<slug:code>/values.csv", exports.ValuesCsvView.as_view(), name="export-csv"),
+    # The ASEAN stage, for admins
+    path("manage/cycles/<slug:code>/asean/", results.AseanOutcomesView.as_view(), name="asean-outcomes"),
+    # Published results and open data (public, no login)
+    path("results/", results.ResultsListView.as_view(), name="results-list"),
+    path("results/<slug:code>/", results.ResultsCycleView.as_view(), name="results-cycle"),
+    path("results/<slug:code>/data-dictionary/", results.DataDictionaryView.as_view(), name="data-dictionary"),
+    path("results/<slug:code>/open-data.csv", results.OpenDataView.as_view(format="csv"), name="open-data-csv"),
+    path("results/<slug:code>/open-data.json", results.OpenDataView.as_view(format="json"), name="open-data-json"),
+    path(
+        "results/<slug:code>/data-dictionary.csv",
+        results.OpenDataView.as_view(what="dictionary", format="csv"),
+        name="data-dictionary-csv",
+    ),
+    path(
+        "results/<slug:code>/data-dictionary.json",
+        results.OpenDataView.as_view(what="dictionary", format="json"),
+        name="data-dictionary-json",
+    ),
 ]

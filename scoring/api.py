@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -14,12 +12,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from applications.selectors import applications_visible_to
 from indicators.enums import Track
 from indicators.models import AwardCycle
 from portal.api import PortalApiView
 from portal.api_schema import LANG_PARAMETER, error_responses
+from portal.http import user_of
 from scoring.enums import RunScope, RunStatus, ScoreKind
 from scoring.models import ApplicationScore, ScoreRun
 from scoring.permissions import can_rescore, can_view_rankings
@@ -32,16 +32,14 @@ COMMITTEE = (
 )
 
 
-class CycleScopedMixin:
+class CycleScopedMixin(APIView):
     """The predicate first (403), then the cycle (404)."""
 
-    request: Request
-    kwargs: dict[str, Any]
     allowed = staticmethod(can_view_rankings)
 
     def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)  # type: ignore[misc]
-        if request.method not in ("POST",) and not type(self).allowed(request.user):
+        super().check_permissions(request)
+        if request.method not in ("POST",) and not type(self).allowed(user_of(request)):
             raise PermissionDenied
 
     def cycle(self) -> AwardCycle:
@@ -153,7 +151,7 @@ class StandingListApi(CycleScopedMixin, PortalApiView, generics.ListAPIView):
         kind = self.request.query_params.get("kind") or ScoreKind.SUBMITTED
         return (
             ApplicationScore.objects.filter(cycle=cycle, kind=kind, is_current=True, position__isnull=False)
-            .filter(application__in=applications_visible_to(self.request.user).values("pk"))
+            .filter(application__in=applications_visible_to(user_of(self.request)).values("pk"))
             .select_related("application__municipality")
             .defer("indicators")
             .order_by("group_key", "position", "pk")
@@ -256,10 +254,10 @@ class RunListApi(CycleScopedMixin, PortalApiView, generics.ListAPIView):
         )
 
     def post(self, request: Request, code: str) -> Response:
-        if not can_rescore(request.user):
+        if not can_rescore(user_of(request)):
             raise PermissionDenied
         cycle = get_object_or_404(AwardCycle, code=code)
-        run = request_cycle_rescore(cycle=cycle, reason="manual", by=request.user)
+        run = request_cycle_rescore(cycle=cycle, reason="manual", by=user_of(request))
         message = _("Rescoring queued: {count} applications.").format(count=run.total)
         run = ScoreRun.objects.select_related("framework").defer("framework__source_text").get(pk=run.pk)
         return Response({**RunSerializer(run).data, "message": message}, status=status.HTTP_202_ACCEPTED)

@@ -15,4 +15,5 @@ def seed(stdout: TextIO) -> None:
     if cycle is None or ScoreRun.objects.filter(cycle=cycle, status=RunStatus.DONE).exists():
         return
     run = execute_run(request_cycle_rescore(cycle=cycle, reason="demo").pk)
+    assert run is not None  # requested just above
     stdout.write(f"Scores: {run.done} applications of {cycle.code} scored.")

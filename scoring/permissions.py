@@ -1,12 +1,12 @@
 """Who may see rankings and run rescoring."""
 
 from applications.models import Application
-from indicators.enums import CyclePhase
+from indicators.enums import DECIDED_PHASES
 from portal.enums import Role
 from portal.models import User
 
 # From the national decision on, a municipality may see where its application stood in its group.
-RESULT_PHASES = (CyclePhase.NATIONAL_DECISION, CyclePhase.PACKETS_EXPORTED, CyclePhase.ARCHIVED)
+RESULT_PHASES = DECIDED_PHASES
 
 
 def can_view_rankings(user: User) -> bool:
@@ -29,3 +29,11 @@ def can_see_own_rank(user: User, application: Application) -> bool:
     if user.role in (Role.ADMIN, Role.REVIEWER):
         return True
     return application.cycle.phase in RESULT_PHASES
+
+
+def can_read_feedback(user: User, application: Application) -> bool:
+    """The municipality's own officers (the caller resolved the application through applications_visible_to) and
+    admins; reviewers judge applications, the report is addressed to the municipality."""
+    if not user.is_authenticated:
+        return False
+    return user.role in (Role.ADMIN, Role.EDITOR, Role.SIGNATORY)

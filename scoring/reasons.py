@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from indicators.models import AwardCycle
+from portal.models import model_field
 
 
 def _simple() -> dict[str, str]:
@@ -38,7 +39,7 @@ def _setting_label(field: str) -> str:
     if field == "size_classes":
         return _("Size classes")
     try:
-        return str(AwardCycle._meta.get_field(field).verbose_name)
+        return str(model_field(AwardCycle, field).verbose_name)
     except FieldDoesNotExist:  # an unknown name is shown as it is
         return field
 

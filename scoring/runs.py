@@ -8,19 +8,15 @@ same work.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any, NamedTuple
+from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,6 +28,7 @@ from portal.thai import thai_sort_key
 from scoring import engine
 from scoring.enums import RunScope, RunStatus, ScoreKind
 from scoring.models import ApplicationScore, ScoreRun, Standing
+from scoring.run_rows import PROVINCE_FIELDS, Applicant, Province, ScoreRow, Serialiser, insert_rows
 from scoring.selectors import (
     SCORED_STATUSES,
     engine_framework,
@@ -45,141 +42,20 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 100
 # A run started this many times without finishing (its worker died each time) is given up as failed.
 MAX_ATTEMPTS = 4
-# The columns a run writes, in COPY order (the id comes from the table's identity).
-COLUMNS = (
-    "run_id",
-    "application_id",
-    "cycle_id",
-    "framework_id",
-    "kind",
-    "total",
-    "completeness",
-    "ranked",
-    "tier",
-    "governance",
-    "areas",
-    "indicators",
-    "pending",
-    "needs_reviewer",
-    "disagreement",
-    "other_total",
-    "other_pending",
-    "other_needs_reviewer",
-    "group_key",
-    "rank",
-    "position",
-    "tie_break",
-    "is_current",
-    "computed_at",
-)
-
-
-class Province(NamedTuple):
-    pk: int
-    name_th: str
-    name_en: str
-
-
-PROVINCE_FIELDS = ("province_id", "province__name_th", "province__name_en")
-
-
-@dataclass(slots=True)
-class _Applicant:
-    pk: int
-    track: str
-    category: str
-    group: str
-    in_standing: bool  # submitted and not reopened: it competes in its group
-    name_key: str
-    province: Province
-
-
-@dataclass(slots=True)
-class _Row:
-    """One score row to write: the engine's result, serialised once, with its place once the group is ranked."""
-
-    applicant: _Applicant
-    kind: str
-    result: engine.ScoreResult
-    areas: str  # JSON text
-    indicators: str  # JSON text
-    governance: Decimal | None
-    disagreement: bool
-    other: engine.ScoreResult | None = None  # the same application's other kind, from this run
-    is_current: bool = True
-    rank: int | None = None
-    position: int | None = None
-    tie_break: str = ""
-
-    def entry(self) -> Entry:
-        return Entry(
-            key=self.applicant.pk,
-            total=self.result.total,
-            completeness=self.result.completeness,
-            governance=self.governance,
-            eligible=self.result.ranked and self.result.is_final,
-            name_key=self.applicant.name_key,
-        )
-
-
-class _Serialiser:
-    """JSON text of an indicator's score, made once per distinct score object (the engine's memo shares them)."""
-
-    def __init__(self) -> None:
-        self.fragments: dict[int, str] = {}
-        self.keep: list[engine.IndicatorScore] = []  # the ids above stay valid while this holds the objects
-
-    def _add(self, item: engine.IndicatorScore) -> None:
-        data: dict[str, Any] = {
-            "code": item.code,
-            "area": item.area,
-            "points": None if item.points is None else str(item.points),
-            "max": item.max_points,
-            "weight": str(item.weight),
-            "missing": item.missing,
-            "th": item.explanation_th,
-            "en": item.explanation_en,
-        }
-        if item.pending:
-            data["pending"] = item.pending
-        self.fragments[id(item)] = json.dumps(data, ensure_ascii=False)
-        self.keep.append(item)
-
-    def indicators(self, result: engine.ScoreResult) -> str:
-        fragments = self.fragments
-        keys = [id(item) for item in result.indicators]
-        for key, item in zip(keys, result.indicators, strict=True):
-            if key not in fragments:
-                self._add(item)
-        return "[" + ", ".join([fragments[key] for key in keys]) + "]"
-
-    @staticmethod
-    def areas(result: engine.ScoreResult) -> str:
-        """The same text json.dumps gives (area codes are capital letters, scores decimals, counts integers)."""
-        return (
-            "{"
-            + ", ".join(
-                f'"{area.code}": {{"score": "{area.score}", "answered": {area.answered}, '
-                f'"applicable": {area.applicable}}}'
-                for area in result.areas
-            )
-            + "}"
-        )
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Reading and computing
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _applicants(run: ScoreRun) -> list[_Applicant]:
+def _applicants(run: ScoreRun) -> list[Applicant]:
     applications = (
-        Application.objects.filter(pk=run.application_id)
+        # An application's run names it: the scorerun_scope_matches_application constraint.
+        Application.objects.filter(pk=cast(int, run.application_id))
         if run.scope == RunScope.APPLICATION
         else scored_applications(run.cycle)
     )
     return [
-        _Applicant(
+        Applicant(
             pk=pk,
             track=track,
             category=category,
@@ -200,16 +76,18 @@ def _applicants(run: ScoreRun) -> list[_Applicant]:
     ]
 
 
-def _compute(run: ScoreRun, applicants: list[_Applicant], on_progress: Callable[[int, int], None] | None) -> list[_Row]:
+def _compute(
+    run: ScoreRun, applicants: list[Applicant], on_progress: Callable[[int, int], None] | None
+) -> list[ScoreRow]:
     framework = engine_framework(run.framework, run.cycle)
     ids = [applicant.pk for applicant in applicants]
     whole = run.cycle if run.scope == RunScope.CYCLE else None
     submitted = submitted_values(ids, cycle=whole)
     verified, disagreement = verified_values(ids, submitted, framework, cycle=whole)
     governance_area = next((area.code for area in framework.areas if area.kind == engine.GOVERNANCE), None)
-    serialiser = _Serialiser()
+    serialiser = Serialiser()
     memo: engine.Memo = {}
-    rows: list[_Row] = []
+    rows: list[ScoreRow] = []
     for index, applicant in enumerate(applicants, start=1):
         for kind, values in (
             (ScoreKind.SUBMITTED, submitted.get(applicant.pk, {})),
@@ -220,7 +98,7 @@ def _compute(run: ScoreRun, applicants: list[_Applicant], on_progress: Callable[
             )
             governance = result.area(governance_area) if governance_area else None
             rows.append(
-                _Row(
+                ScoreRow(
                     applicant=applicant,
                     kind=kind,
                     result=result,
@@ -303,12 +181,12 @@ def _others(cycle: AwardCycle, groups: set[tuple[str, str]], replaced: set[int])
 
 
 def _rank(
-    run: ScoreRun, rows: list[_Row], groups: set[tuple[str, str]], others: dict[tuple[str, str], list[_Other]]
+    run: ScoreRun, rows: list[ScoreRow], groups: set[tuple[str, str]], others: dict[tuple[str, str], list[_Other]]
 ) -> tuple[list[tuple[int, int | None, int | None, str]], list[Standing]]:
     """Place every row of the affected groups: set the places of this run's rows, and return the changed places of
     the other rows (pk, rank, position, tie-break) and the groups' Standing records."""
     tie_breaks = run.cycle.tie_breaks
-    fresh: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    fresh: dict[tuple[str, str], list[ScoreRow]] = defaultdict(list)
     for row in rows:
         if row.is_current:
             fresh[(row.kind, row.applicant.group)].append(row)
@@ -366,94 +244,6 @@ def _size_classes(cycle: AwardCycle) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _copy_value(text: str) -> str:
-    """Text in COPY's text format: a backslash starts an escape (JSON's own escapes included). Tabs and newlines
-    never appear raw (json.dumps escapes them, and codes and keys have none)."""
-    return text.replace("\\", "\\\\")
-
-
-def _values(run: ScoreRun, row: _Row, now: dt.datetime) -> tuple[object, ...]:
-    result = row.result
-    return (
-        run.pk,
-        row.applicant.pk,
-        run.cycle_id,
-        run.framework_id,
-        row.kind,
-        result.total,
-        result.completeness,
-        result.ranked,
-        result.tier,
-        row.governance,
-        row.areas,
-        row.indicators,
-        result.pending,
-        result.needs_reviewer,
-        row.disagreement,
-        None if row.other is None else row.other.total,
-        0 if row.other is None else row.other.pending,
-        0 if row.other is None else row.other.needs_reviewer,
-        row.applicant.group,
-        row.rank,
-        row.position,
-        row.tie_break,
-        row.is_current,
-        now,
-    )
-
-
-def _copy_line(head: str, tail: str, row: _Row) -> str:
-    """One row in COPY's text format (columns as COLUMNS); `head` and `tail` hold the columns every row shares."""
-    result, other = row.result, row.other
-    null = "\\N"
-    return "\t".join(
-        (
-            head,
-            str(row.applicant.pk),
-            tail,
-            row.kind,
-            str(result.total),
-            str(result.completeness),
-            "t" if result.ranked else "f",
-            _copy_value(result.tier),
-            null if row.governance is None else str(row.governance),
-            _copy_value(row.areas),
-            _copy_value(row.indicators),
-            str(result.pending),
-            str(result.needs_reviewer),
-            "t" if row.disagreement else "f",
-            null if other is None else str(other.total),
-            "0" if other is None else str(other.pending),
-            "0" if other is None else str(other.needs_reviewer),
-            _copy_value(row.applicant.group),
-            null if row.rank is None else str(row.rank),
-            null if row.position is None else str(row.position),
-            _copy_value(row.tie_break),
-            "t" if row.is_current else "f",
-        )
-    )
-
-
-def _insert(run: ScoreRun, rows: list[_Row]) -> None:
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        head, tail = str(run.pk), f"{run.cycle_id}\t{run.framework_id}"
-        end = f"\t{now.isoformat()}\n"
-        buffer = io.StringIO("".join(_copy_line(head, tail, row) + end for row in rows))
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY {ApplicationScore._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN",
-                buffer,
-            )
-        return
-    objects = []
-    for row in rows:
-        values = dict(zip(COLUMNS, _values(run, row, now), strict=True))
-        values["areas"], values["indicators"] = json.loads(row.areas), json.loads(row.indicators)
-        objects.append(ApplicationScore(**values))
-    ApplicationScore.objects.bulk_create(objects, batch_size=500)
-
-
 def _move(changed: Iterable[tuple[int, int | None, int | None, str]]) -> None:
     scores = [
         ApplicationScore(pk=pk, rank=rank, position=position, tie_break=tie) for pk, rank, position, tie in changed
@@ -461,7 +251,7 @@ def _move(changed: Iterable[tuple[int, int | None, int | None, str]]) -> None:
     ApplicationScore.objects.bulk_update(scores, ["rank", "position", "tie_break"], batch_size=500)
 
 
-def _write(run: ScoreRun, applicants: list[_Applicant], rows: list[_Row]) -> None:
+def _write(run: ScoreRun, applicants: list[Applicant], rows: list[ScoreRow]) -> None:
     """Make the run's rows current and re-rank the groups they touch, in one transaction."""
     ids = [applicant.pk for applicant in applicants]
     with transaction.atomic():
@@ -484,7 +274,7 @@ def _write(run: ScoreRun, applicants: list[_Applicant], rows: list[_Row]) -> Non
             groups |= set(Standing.objects.filter(cycle_id=run.cycle_id).values_list("kind", "group_key"))
         mine = {row.applicant.pk for row in rows if row.is_current}
         changed, standings = _rank(run, rows, groups, _others(run.cycle, groups, mine))
-        _insert(run, rows)
+        insert_rows(run, rows)
         _move(changed)
         _replace_standings(run, groups, standings)
         ScoreRun.objects.filter(pk=run.pk).update(

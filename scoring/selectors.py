@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +16,9 @@ from applications.enums import ApplicationStatus
 from applications.models import Application, IndicatorValue
 from indicators.models import AwardCycle, FrameworkVersion
 from indicators.rules import UNITS
+from indicators.selectors import results_are_published
 from scoring import engine
-from scoring.enums import RunStatus, ScoreKind, VerifiedStatus
+from scoring.enums import ScoreKind, VerifiedStatus
 from scoring.models import ApplicationScore, ScoreRun, Standing, VerifiedValue
 
 SCORED_STATUSES = (
@@ -197,19 +201,99 @@ def standing_rows(cycle: AwardCycle, kind: str, group: str) -> QuerySet[Applicat
     ).order_by("position")
 
 
-def pending_runs(cycle: AwardCycle, *, after: int | None) -> QuerySet[ScoreRun]:
-    """Runs of the cycle requested after run `after` that have not finished: changes waiting for a new standing."""
-    runs = ScoreRun.objects.filter(cycle=cycle, status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
-    return runs if after is None else runs.filter(pk__gt=after)
-
-
-def failed_runs(cycle: AwardCycle, *, after: int | None) -> QuerySet[ScoreRun]:
-    runs = ScoreRun.objects.filter(cycle=cycle, status=RunStatus.FAILED)
-    return runs if after is None else runs.filter(pk__gt=after)
-
-
 def group_counts(cycle: AwardCycle, kind: str, groups: list[str]) -> dict[str, int]:
     """How many rows each group ranks (from the stored standings, one query)."""
     return dict(
         Standing.objects.filter(cycle=cycle, kind=kind, group_key__in=groups).values_list("group_key", "ranked")
     )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Benchmarks: where an application stands against the others of its size class
+# --------------------------------------------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """The median and the best of one score (an area's score or an indicator's points) over `count` applications."""
+
+    median: Decimal
+    best: Decimal
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SizeClassBenchmarks:
+    """Benchmarks of one size class within one track, by area code (area scores, 0–100) and by indicator code
+    (points)."""
+
+    areas: dict[str, Benchmark] = field(default_factory=dict)
+    indicators: dict[str, Benchmark] = field(default_factory=dict)
+
+
+BenchmarkKey = tuple[str, int | None]  # (track, size class id); None: outside every band
+
+
+def benchmark_key(application: Application) -> BenchmarkKey:
+    return (application.track, application.size_class_id)
+
+
+def _benchmark(scores: list[Decimal]) -> Benchmark:
+    return Benchmark(
+        median=Decimal(statistics.median(scores)).quantize(CENT), best=max(scores).quantize(CENT), count=len(scores)
+    )
+
+
+def size_class_benchmarks(
+    cycle: AwardCycle, *, kind: str = ScoreKind.SUBMITTED, keys: Iterable[BenchmarkKey] | None = None
+) -> dict[BenchmarkKey, SizeClassBenchmarks]:
+    """Per (track, size class): the median and the best of every area's score and every indicator's points, over
+    the current scores of `kind` of the cycle's scored applications (one query).
+
+    The one computation of "the size class's median and best", for the nomination packets and the feedback
+    reports. Within a track, a size class is the ranking group of the ESC Award and, area by area, of each
+    certificate category (a certificate application is scored on its category's area only). A verified score
+    counts only once final (a score still waiting for reviewers is not one). `keys` limits the result to those
+    groups (all of the cycle's by default). An even count's median is the mean of the two middle scores.
+    """
+    rows = ApplicationScore.objects.filter(
+        cycle=cycle, kind=kind, is_current=True, application__status__in=SCORED_STATUSES
+    )
+    if kind == ScoreKind.VERIFIED:
+        rows = rows.filter(pending=0, needs_reviewer=0)
+    if keys is not None:
+        wanted = set(keys)
+        tracks = {track for track, _ in wanted}
+        sizes = {size for _, size in wanted if size is not None}
+        rows = rows.filter(application__track__in=tracks)
+        if None not in {size for _, size in wanted}:
+            rows = rows.filter(application__size_class_id__in=sizes)
+    area_scores: dict[BenchmarkKey, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    points: dict[BenchmarkKey, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    for track, size_class_id, areas, indicators in rows.order_by().values_list(
+        "application__track", "application__size_class_id", "areas", "indicators"
+    ):
+        key = (track, size_class_id)
+        if keys is not None and key not in wanted:
+            continue
+        for code, area in areas.items():
+            if area.get("score") not in (None, ""):
+                area_scores[key][code].append(Decimal(str(area["score"])))
+        for item in indicators:
+            if item.get("points") not in (None, ""):
+                points[key][item["code"]].append(Decimal(str(item["points"])))
+    return {
+        key: SizeClassBenchmarks(
+            areas={code: _benchmark(scores) for code, scores in area_scores[key].items()},
+            indicators={code: _benchmark(scores) for code, scores in points[key].items()},
+        )
+        for key in area_scores.keys() | points.keys()
+    }
+
+
+def feedback_available(application: Application) -> bool:
+    """The one gate of the feedback report: the cycle's results are published, and the application was submitted
+    (a draft has no score to explain)."""
+    return application.status != ApplicationStatus.DRAFT and results_are_published(application.cycle)

@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import partial
 from typing import Any, TypedDict
 
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils import timezone
 from applications.models import Application
 from indicators.models import AwardCycle
 from portal.models import User
+from portal.queueing import enqueue_after_commit
 from scoring import engine
 from scoring.enums import RunScope, RunStatus, VerifiedStatus
 from scoring.models import ScoreRun, VerifiedValue
@@ -44,9 +44,7 @@ REASON_LENGTH = 40
 
 
 def _enqueue(run: ScoreRun) -> None:
-    from scoring.tasks import run_scores_task  # noqa: PLC0415 -- tasks import services: avoid the circle
-
-    transaction.on_commit(partial(run_scores_task.delay, run_id=run.pk))
+    enqueue_after_commit("scoring.run_scores", run_id=run.pk)
 
 
 def _join_queued(runs: QuerySet[ScoreRun], cycle: AwardCycle) -> ScoreRun | None:
@@ -56,7 +54,8 @@ def _join_queued(runs: QuerySet[ScoreRun], cycle: AwardCycle) -> ScoreRun | None
     Only the latest request may be joined: an older run's rows never become current over a newer run's.
     """
     latest = ScoreRun.objects.filter(cycle=cycle).order_by("-pk").values_list("pk", flat=True).first()
-    queued = runs.select_for_update().filter(pk=latest, status=RunStatus.QUEUED, attempts=0).first()
+    # No run yet: latest is None, which Django reads as IS NULL (nothing to join); the plugin wants a key.
+    queued = runs.select_for_update().filter(pk=latest, status=RunStatus.QUEUED, attempts=0).first()  # type: ignore[misc]
     if queued is not None:
         ScoreRun.objects.filter(pk=queued.pk).update(joined=queued.joined + 1)
     return queued

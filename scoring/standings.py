@@ -10,8 +10,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-# The cycle's tie-breaks that the standing knows, applied after the total in the cycle's order.
-TIE_BREAKS = ("completeness", "governance")
+from indicators.rules.vocabulary import TIE_BREAKS  # the cycle's tie-breaks, applied after the total in its order
+
 SHARED = "shared"  # every key equal: the row shares the rank of the row above
 LOWEST = Decimal(-1)  # a missing governance score sorts below any real one
 
@@ -38,7 +38,7 @@ class Place:
 
 def _sort_key(entry: Entry, criteria: Sequence[str]) -> tuple[Decimal, ...]:
     values = {"completeness": entry.completeness, "governance": entry.governance}
-    return (entry.total, *(values[name] if values[name] is not None else LOWEST for name in criteria))
+    return (entry.total, *(value if (value := values[name]) is not None else LOWEST for name in criteria))
 
 
 def rank_group(entries: Iterable[Entry], *, tie_breaks: Sequence[str]) -> list[Place]:

@@ -13,6 +13,8 @@ from typing import Any
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from scoring.services import execute_run, fail_stale_runs, mark_failed
+
 logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 MAX_RETRIES = 3
@@ -30,8 +32,6 @@ STALE_AFTER = dt.timedelta(minutes=35)
     soft_time_limit=28 * 60,
 )
 def run_scores_task(self: Any, *, run_id: int) -> str:
-    from scoring.services import execute_run, mark_failed  # noqa: PLC0415 -- leaf import
-
     try:
         run = execute_run(run_id)
     except TRANSIENT as error:
@@ -47,6 +47,4 @@ def run_scores_task(self: Any, *, run_id: int) -> str:
 
 @shared_task(name="scoring.fail_stale_runs")
 def fail_stale_runs_task() -> int:
-    from scoring.services import fail_stale_runs  # noqa: PLC0415 -- leaf import
-
     return fail_stale_runs(silent_for=STALE_AFTER)

@@ -67,3 +67,42 @@ def test_the_demo_board_shows_the_tie_and_its_run():
     assert response.status_code == 200
     assert 'data-testid="tie-break"' in response.text
     assert [row.rank for row in response.context["rows"]] == sorted(row.rank for row in response.context["rows"])
+
+
+def test_the_demo_review_steps_follow_each_other_in_time():
+    call_command("seed_demo", stdout=StringIO())
+
+    from applications.models import ClarificationRequest
+    from reviews.enums import DecisionRound
+    from reviews.models import Decision, SiteVisit
+
+    cycle = AwardCycle.objects.get(code="esc-2027")
+    decided = Application.objects.filter(cycle=cycle, decisions__isnull=False).distinct()
+    assert decided.count() > 0
+    assert ClarificationRequest.objects.filter(application__cycle=cycle, answered_at__isnull=False).exists()
+    for application in decided:
+        steps = [("submitted", application.submitted_at)]
+        for request in ClarificationRequest.objects.filter(application=application):
+            steps += [("asked", request.asked_at), ("answered", request.answered_at)]
+        decisions = Decision.objects.filter(application=application)
+        steps += [("desk review", d.decided_at) for d in decisions.filter(round=DecisionRound.DESK_REVIEW)]
+        visits = SiteVisit.objects.filter(application=application)
+        steps += [("site visit", visit.recorded_at) for visit in visits]
+        steps += [("committee", d.decided_at) for d in decisions.filter(round=DecisionRound.COMMITTEE)]
+        times = [when for _, when in steps]
+        assert times == sorted(times), (application, steps)
+        for visit in visits:
+            assert all(d.decided_at.date() > visit.visited_on for d in decisions.filter(round=DecisionRound.COMMITTEE))
+            assert all(
+                d.decided_at.date() < visit.visited_on for d in decisions.filter(round=DecisionRound.DESK_REVIEW)
+            )
+
+
+def test_render_samples_writes_the_packets_and_the_feedback_reports_in_both_languages(tmp_path):
+    call_command("seed_demo", stdout=StringIO())
+
+    call_command("render_samples", out=tmp_path, stdout=StringIO())
+
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == ["feedback-en.pdf", "feedback-th.pdf", "packet-en.pdf", "packet-th.pdf"]
+    assert all(path.read_bytes().startswith(b"%PDF") for path in tmp_path.iterdir())

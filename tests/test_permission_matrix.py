@@ -4,13 +4,14 @@ exist (404), and who is sent to log in. A URL that appears without a row here fa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http.response import HttpResponseBase, StreamingHttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -26,11 +27,11 @@ from applications.models import (
 from applications.services import start_application
 from indicators.enums import CyclePhase
 from portal.enums import RegistrationStatus, Role
-from portal.models import OfficerRegistration, ReviewerConflict
+from portal.models import Mailing, Notification, OfficerRegistration, ReviewerConflict, SentMail
 from portal.services_tokens import create_api_token
 from reviews.models import ExportRun, SiteVisit, SiteVisitPhoto
 from scoring.models import ScoreRun
-from tests.conftest import CAST_ROLES, Cast
+from tests.conftest import CAST_ROLES, Cast, make_cast, rolled_back
 from tests.factories.indicators import make_cycle
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -126,9 +127,30 @@ MATRIX: dict[str, Row] = {
     "portal:user-active": Row(
         ADMIN_ONLY_ACTION, kwargs=lambda w: {"pk": w.cast.editor_b.pk}, method="post", data=lambda w: {"active": "0"}
     ),
+    "portal:audit-log": Row(ADMIN_ONLY_PAGE),  # read only: the log has no edit or delete URL
     "portal:conflict-list": Row((LOGIN, 403, 403, 403, 200, 200)),  # admins: every reviewer's, read only
     "portal:conflict-withdraw": Row(
         (LOGIN, 403, 403, 403, 302, 403), kwargs=lambda w: {"pk": w.objects["conflict"].pk}, method="post"
+    ),
+    # Notifications (each user their own) and e-mail administration (admins)
+    "portal:notification-list": Row(logged_in(200)),
+    "portal:notification-read-all": Row(logged_in(302), method="post"),
+    "portal:notification-open": Row(
+        (LOGIN, 302, 404, 404, 404, 404), kwargs=lambda w: {"pk": w.objects["notification"].pk}, method="post"
+    ),
+    "portal:mail-template-list": Row(ADMIN_ONLY_PAGE),
+    "portal:mail-template-edit": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"event": "application_receipt"}),
+    "portal:mail-template-preview": Row(
+        (LOGIN, 403, 403, 403, 403, 200), kwargs=lambda w: {"event": "application_receipt"}, method="post"
+    ),
+    "portal:mail-template-reset": Row(
+        ADMIN_ONLY_ACTION, kwargs=lambda w: {"event": "application_receipt"}, method="post"
+    ),
+    "portal:sent-mail-list": Row(ADMIN_ONLY_PAGE),
+    "portal:mailing-list": Row(ADMIN_ONLY_PAGE),
+    "portal:mailing-detail": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["mailing"].pk}),
+    "portal:mailing-decide": Row(
+        ADMIN_ONLY_ACTION, kwargs=lambda w: {"pk": w.objects["mailing"].pk, "decision": "cancel"}, method="post"
     ),
     # Indicator guide (public) and cycle administration (admins)
     "indicators:guide-index": Row(everyone(200)),
@@ -144,6 +166,10 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda w: {"code": w.objects["cycle"].code},
         method="post",
         data=lambda w: {"to_phase": CyclePhase.SUBMISSION_CLOSED},
+    ),
+    "indicators:cycle-publish": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "indicators:cycle-publish POST": Row(
+        ADMIN_ONLY_ACTION, kwargs=lambda w: {"code": w.objects["cycle"].code}, method="post"
     ),
     "indicators:extension-create": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "indicators:framework-new-version": Row(
@@ -221,6 +247,17 @@ MATRIX: dict[str, Row] = {
     "api:cycle-framework": Row(everyone(200), kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "api:municipality-list": Row(everyone(200)),
     "api:not-found": Row(everyone(404), kwargs=lambda w: {"rest": "nowhere/"}),
+    # Any method on a path the API does not have: 404 in the error format, for everyone, before any credential check.
+    **{
+        f"api:not-found {method.upper()}": Row(
+            everyone(404),
+            kwargs=lambda w: {"rest": "nowhere/"},
+            method=method,
+            data=lambda w: {"value": "12"},
+            content_type="application/json",
+        )
+        for method in ("post", "put", "patch", "delete")
+    },
     # API v1: anonymous callers get 401 (a "Bearer" challenge), not the log-in page
     "api:application-detail": Row((401, 200, 404, 200, 404, 200), kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "api:application-value": Row(
@@ -272,6 +309,15 @@ MATRIX: dict[str, Row] = {
     "scoring:application-scores": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "scoring:estimate": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "scoring:ranking": Row((LOGIN, 403, 403, 403, 301, 301), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    # The feedback report of A's application in a cycle whose results are published (assigned to the reviewer, who
+    # sees the application but is not the report's reader).
+    "scoring:feedback": Row(
+        (LOGIN, 200, 404, 200, 403, 200), kwargs=lambda w: {"pk": w.objects["feedback_application"].pk}
+    ),
+    "scoring:feedback-pdf": Row(
+        (LOGIN, 200, 404, 200, 403, 200),
+        kwargs=lambda w: {"pk": w.objects["feedback_application"].pk, "language": "th"},
+    ),
     "scoring:runs": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "scoring:run-progress": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["run"].pk}),
     # API v1 for reviewers and admins: 401 without credentials; the predicate (403), then the scope (404)
@@ -325,6 +371,39 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda w: {"code": w.objects["cycle"].code},
         method="post",
         data=lambda w: {"to_phase": CyclePhase.SUBMISSION_CLOSED},
+        content_type="application/json",
+    ),
+    # The admins' cycle writes: public reads of the same URLs, but a write needs credentials (401) and an admin (403)
+    "api:cycle-list POST": Row(
+        (401, 403, 403, 403, 403, 201),
+        method="post",
+        data=lambda w: {
+            "code": "esc-matrix-new",
+            "name_th": "รอบใหม่",
+            "name_en": "New cycle",
+            "esc_award_edition": 9,
+            "certificate_edition": 8,
+            "reference_year": 2027,
+            "framework": w.objects["cycle"].framework_id,
+        },
+        content_type="application/json",
+    ),
+    "api:cycle-detail PATCH": Row(
+        (401, 403, 403, 403, 403, 200),
+        kwargs=lambda w: {"code": w.objects["cycle"].code},
+        method="patch",
+        data=lambda w: {"max_points": 5, "reason": "ทดสอบ"},
+        content_type="application/json",
+    ),
+    "api:cycle-extensions": Row(
+        (401, 403, 403, 403, 403, 201),
+        kwargs=lambda w: {"code": w.objects["cycle"].code},
+        method="post",
+        data=lambda w: {
+            "municipality": w.cast.municipality_b.code,
+            "deadline": (timezone.now() + dt.timedelta(days=60)).isoformat(),
+            "reason": "น้ำท่วม",
+        },
         content_type="application/json",
     ),
     # Review workflow: "reviewed" and "reviewed2" are submitted applications of A assigned to the reviewer
@@ -396,6 +475,32 @@ MATRIX: dict[str, Row] = {
     "reviews:export-download": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"pk": w.objects["export"].pk}),
     "reviews:export-excel": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "reviews:export-csv": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    # Dashboards: the cycle's for admins (the bare address goes to the newest cycle's), the municipality's for its
+    # officers (no municipality in the address: each officer sees their own)
+    "dashboards:cycle-latest": Row((LOGIN, 403, 403, 403, 403, 302)),
+    "dashboards:cycle": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "dashboards:municipality": Row((LOGIN, 200, 200, 200, 403, 403)),
+    # The ASEAN stage (admins) and the published results with their open data (everyone; an unpublished cycle: 404)
+    "reviews:asean-outcomes": Row(ADMIN_ONLY_PAGE, kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "reviews:asean-outcomes POST": Row(
+        ADMIN_ONLY_ACTION,
+        kwargs=lambda w: {"code": w.objects["cycle"].code},
+        method="post",
+        data=lambda w: {"a1-application": "0", "a1-outcome": "bogus"},
+    ),
+    "reviews:results-list": Row(everyone(200)),
+    "reviews:results-cycle": Row(everyone(200), kwargs=lambda w: {"code": w.objects["published"].code}),
+    "reviews:results-cycle GET": Row(everyone(404), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "reviews:data-dictionary": Row(everyone(200), kwargs=lambda w: {"code": w.objects["published"].code}),
+    "reviews:open-data-csv": Row(everyone(200), kwargs=lambda w: {"code": w.objects["published"].code}),
+    "reviews:open-data-csv GET": Row(everyone(404), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "reviews:open-data-json": Row(everyone(200), kwargs=lambda w: {"code": w.objects["published"].code}),
+    "reviews:data-dictionary-csv": Row(everyone(200), kwargs=lambda w: {"code": w.objects["published"].code}),
+    "reviews:data-dictionary-json": Row(everyone(200), kwargs=lambda w: {"code": w.objects["published"].code}),
+    "api:cycle-results": Row(everyone(200), kwargs=lambda w: {"code": w.objects["published"].code}),
+    "api:cycle-results GET": Row(everyone(404), kwargs=lambda w: {"code": w.objects["cycle"].code}),
+    "api:cycle-open-data": Row(everyone(200), kwargs=lambda w: {"code": w.objects["published"].code}),
+    "api:cycle-open-data GET": Row(everyone(404), kwargs=lambda w: {"code": w.objects["cycle"].code}),
     "applications:history": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-template": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
     "applications:excel-import": Row(APPLICATION_READ, kwargs=lambda w: {"pk": w.objects["draft"].pk}),
@@ -441,8 +546,50 @@ def test_every_url_has_a_row_in_the_permission_matrix():
     assert unnamed_patterns(resolver.url_patterns) == []
 
 
+API_METHODS = ("get", "post", "put", "patch", "delete")  # HEAD and OPTIONS follow from these in DRF
+
+
+def api_methods(patterns: list[Any], namespace: str = "") -> set[tuple[str, str]]:
+    """(url name, METHOD) for every handler the views under the `api` namespace implement."""
+    found: set[tuple[str, str]] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found |= api_methods(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and namespace.startswith("api:"):
+            # as_view() gives its function a view_class; the stubs type the callback as a plain callable.
+            view_class = pattern.callback.view_class  # type: ignore[attr-defined]
+            found |= {
+                (f"{namespace}{pattern.name}", method.upper()) for method in API_METHODS if hasattr(view_class, method)
+            }
+    return found
+
+
+@pytest.mark.unit
+def test_every_method_of_every_api_url_has_a_row_in_the_permission_matrix():
+    implemented = api_methods(get_resolver().url_patterns)
+
+    rows = {(name.split(" ")[0], row.method.upper()) for name, row in MATRIX.items()}
+    second_methods = {name: row.method.upper() for name, row in MATRIX.items() if " " in name}
+    assert sorted(implemented - rows) == []
+    assert sorted(pair for pair in rows if pair[0].startswith("api:") and pair not in implemented) == []
+    assert {name: name.split(" ")[1] for name in second_methods} == second_methods
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world is built once per module (it holds four cycles with their frameworks and five stored files) and
+    rolled back after the module's last test; each test changes it only inside its own savepoint."""
+    with django_db_blocker.unblock(), rolled_back():
+        yield build_world(make_cast())
+
+
 @pytest.fixture
-def world(cast) -> World:
+def world(shared_world, db) -> World:
+    return shared_world
+
+
+def build_world(cast: Cast) -> World:
     registration = OfficerRegistration(
         email="applicant@example.go.th",
         full_name="ผู้สมัคร ทดสอบ",
@@ -515,13 +662,41 @@ def world(cast) -> World:
         application=draft, indicator=indicator, question="?", asked_by=cast.reviewer
     )
     token = create_api_token(user=cast.editor_a, name="ระบบจังหวัด", scope="read").token
+    notification = Notification.objects.create(user=cast.editor_a, event="invitation", title="ทดสอบ", link="/")
+    mailing = Mailing.objects.create(event="results_published", created_by=cast.admin)
+    SentMail.objects.create(
+        event="results_published",
+        recipient=cast.editor_a.email,
+        language="th",
+        subject="ผล",
+        body="ผล",
+        status="held",
+        mailing=mailing,
+    )
     run = ScoreRun.objects.create(cycle=cycle, framework=cycle.framework, scope="cycle", reason="matrix")
     import_run = ImportRun.objects.create(
         application=draft, name="values.xlsx", sha256="0" * 64, status=ImportStatus.CHECKED, created_by=cast.editor_a
     )
+    published = make_cycle(
+        code="esc-published", phase=CyclePhase.NATIONAL_DECISION, results_published_at=timezone.now()
+    )
+    feedback_cycle = make_cycle(code="esc-matrix-published", phase=CyclePhase.ARCHIVED)
+    feedback_cycle.results_published_at = timezone.now()
+    feedback_cycle.save()
+    feedback_application = Application.objects.create(
+        cycle=feedback_cycle,
+        municipality=cast.municipality_a,
+        track="esc_award",
+        status=ApplicationStatus.NOT_SHORTLISTED,
+        submitted_at=timezone.now(),
+        created_by=cast.editor_a,
+    )
+    ReviewerAssignment.objects.create(application=feedback_application, reviewer=cast.reviewer, assigned_by=cast.admin)
     return World(
         cast=cast,
         objects={
+            "published": published,
+            "feedback_application": feedback_application,
             "registration": registration,
             "conflict": conflict,
             "cycle": cycle,
@@ -537,8 +712,18 @@ def world(cast) -> World:
             "review_question": review_question,
             "run": run,
             "token": token,
+            "notification": notification,
+            "mailing": mailing,
         },
     )
+
+
+def read_to_the_end(response: HttpResponseBase) -> None:
+    """Read a streamed file (the letter) to its end, as a server would: the test client then closes it. (Closing it by
+    hand would send request_finished, whose handler closes the database connection, and with it the transaction
+    that holds the module's world.)"""
+    if isinstance(response, StreamingHttpResponse):  # what `streaming` means
+        response.getvalue()  # b"".join(streaming_content)
 
 
 @pytest.mark.parametrize("role", CAST_ROLES)
@@ -552,7 +737,7 @@ def test_permission_matrix(client, world, name, role):
 
     extra = {"content_type": row.content_type} if row.content_type else {}
     response = getattr(client, row.method)(url, row.data(world), **extra)
-    response.close()  # a streamed file (the letter) is closed here, as a server would
+    read_to_the_end(response)
 
     expected = row.statuses[CAST_ROLES.index(role)]
     if expected == LOGIN:

@@ -1,5 +1,7 @@
 """Project-level checks: docker-compose shape and the Thai message catalogue."""
 
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,14 @@ def test_compose_app_services_use_production_settings_and_keep_media_on_a_volume
         assert compose["services"][service]["volumes"] == ["media:/data/media"]
 
 
+def test_the_image_has_the_postgresql_client_of_the_compose_files_server():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+    assert dockerfile.startswith("FROM python:3.11-slim-bookworm\n")  # Debian 12: postgresql-client is version 15
+    assert "postgresql-client" in dockerfile
+    assert load_compose()["services"]["db"]["image"] == "postgres:15"
+
+
 def untranslated_entries(po_path: Path) -> list[str]:
     """msgids in a .po file with an empty msgstr or marked fuzzy (polib-free, enough for Django's format)."""
     problems, entry = [], []
@@ -80,3 +90,40 @@ def test_thai_catalogue_is_complete(domain):
     po_path = ROOT / "locale" / "th" / "LC_MESSAGES" / f"{domain}.po"
 
     assert untranslated_entries(po_path) == []
+
+
+def pins(requirements: list[str]) -> dict[str, str]:
+    """{normalised name: version} of pyproject's `name[extra]==version` requirements."""
+    pinned = {}
+    for requirement in requirements:
+        name, _, version = requirement.partition("==")
+        pinned[re.sub(r"[-_.]+", "-", name.split("[")[0]).lower()] = version
+    return pinned
+
+
+def locked(path: Path) -> dict[str, tuple[str, int]]:
+    """{normalised name: (version, number of hashes)} of a lock file written by `make lock`."""
+    entries: dict[str, tuple[str, int]] = {}
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if match := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", line):
+            current = re.sub(r"[-_.]+", "-", match[1]).lower()
+            entries[current] = (match[2], 0)
+        elif current and line.strip().startswith("--hash=sha256:"):
+            version, hashes = entries[current]
+            entries[current] = (version, hashes + 1)
+    return entries
+
+
+@pytest.mark.parametrize(("lock", "extras"), [("production.txt", []), ("dev.txt", ["dev"])])
+def test_the_lock_files_hold_every_dependency_at_its_pinned_version_with_hashes(lock, extras):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = pins(
+        project["dependencies"] + [item for extra in extras for item in project["optional-dependencies"][extra]]
+    )
+    entries = locked(ROOT / "requirements" / lock)
+
+    assert {name: entries.get(name, ("missing", 0))[0] for name in wanted} == wanted, "run make lock"
+    assert [name for name, (_, hashes) in entries.items() if hashes == 0] == []
+    if not extras:
+        assert "pytest" not in entries  # production installs no test tools

@@ -8,19 +8,20 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView
 
 from applications.enums import ClarificationStatus
+from applications.http import application_in_scope
 from applications.models import ClarificationRequest
-from applications.selectors import applications_visible_to, clarifications_for
-from applications.services import answer_clarification
+from applications.selectors import clarifications_for
+from applications.services_clarifications import answer_clarification
 from portal.enums import MUNICIPAL_ROLES
 from portal.forms import PortalFormMixin
-from portal.http import AuthenticatedHttpRequest
+from portal.http import user_of
 
 
 class AnswerForm(PortalFormMixin, forms.Form):
@@ -42,15 +43,14 @@ class ClarificationListView(ListView):
 
     template_name = "applications/clarification_list.html"
     context_object_name = "requests"
-    request: AuthenticatedHttpRequest
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.role not in MUNICIPAL_ROLES:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if user_of(request).role not in MUNICIPAL_ROLES:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[ClarificationRequest]:
-        return clarifications_for(self.request.user)
+        return clarifications_for(user_of(self.request))
 
     def get_template_names(self) -> list[str]:
         if self.request.GET.get("panel"):
@@ -66,16 +66,15 @@ class ClarificationListView(ListView):
 class ClarificationAnswerView(FormView):
     template_name = "applications/clarification_answer.html"
     form_class = AnswerForm
-    request: AuthenticatedHttpRequest
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        application = get_object_or_404(applications_visible_to(request.user), pk=kwargs["pk"])
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        application = application_in_scope(request, kwargs["pk"])
         self.clarification = get_object_or_404(
             ClarificationRequest.objects.select_related("indicator", "asked_by"),
             application=application,
             pk=kwargs["request_id"],
         )
-        if request.user.role not in MUNICIPAL_ROLES:
+        if user_of(request).role not in MUNICIPAL_ROLES:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -90,7 +89,7 @@ class ClarificationAnswerView(FormView):
                 answer=form.cleaned_data["answer"],
                 amended_value=form.cleaned_data["amended_value"] or None,
                 evidence=form.cleaned_data["evidence"],
-                by=self.request.user,
+                by=user_of(self.request),
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):

@@ -1,4 +1,5 @@
-"""The application pages: start, fill in (autosave per field), evidence, submit, receipt, history, reopen."""
+"""The application pages: start, fill in (autosave per field), submit, receipt, history, reopen. The evidence views are
+in applications/views/evidence.py."""
 
 from __future__ import annotations
 
@@ -8,19 +9,18 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView, ListView, TemplateView
 
 from applications.enums import ApplicationStatus
 from applications.forms import ReopenForm, StartApplicationForm
-from applications.models import Application, Evidence, IndicatorValue
+from applications.http import ApplicationMixin
+from applications.models import Application, IndicatorValue
 from applications.permissions import (
     application_deadline,
     can_edit_application,
@@ -36,55 +36,38 @@ from applications.selectors import (
     section_progress,
     value_history,
 )
+from applications.selectors_submission import receipt_digest, submission_report
 from applications.services import (
     StaleValueError,
     confirm_copied_value,
-    delete_evidence,
     prefill_from_previous,
-    receipt_digest,
     reopen_application,
     save_profile,
     save_value,
     start_application,
-    submission_report,
-    upload_evidence,
+    submit_application,
 )
+from indicators.display import canonical_text, level_labels
 from indicators.models import AwardCycle, Indicator
 from indicators.rules import UNITS
-from portal.http import AuthenticatedHttpRequest
-
-
-def language_of(request: AuthenticatedHttpRequest) -> str:
-    return "th" if (request.LANGUAGE_CODE or "th").startswith("th") else "en"
-
-
-class ApplicationMixin:
-    """Fetch the application through the user's scope (404 outside it)."""
-
-    request: AuthenticatedHttpRequest
-    application: Application
-
-    def load_application(self, pk: int) -> Application:
-        self.application = get_object_or_404(applications_visible_to(self.request.user), pk=pk)
-        return self.application
-
-    def require(self, allowed: bool) -> None:
-        if not allowed:
-            raise PermissionDenied
+from portal.http import user_of
+from portal.i18n import current_language, localized
+from portal.queueing import kept_count
 
 
 class ApplicationListView(ListView):
     template_name = "applications/application_list.html"
     context_object_name = "applications"
     paginate_by = 50
-    request: AuthenticatedHttpRequest
 
     def get_queryset(self) -> QuerySet[Application]:
-        return applications_visible_to(self.request.user).order_by("-cycle__reference_year", "municipality__name_th")
+        return applications_visible_to(user_of(self.request)).order_by(
+            "-cycle__reference_year", "municipality__name_th"
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = user_of(self.request)
         context["start_forms"] = [
             (call, StartApplicationForm(cycle=call.cycle))
             for call in open_calls_for(user)
@@ -96,23 +79,25 @@ class ApplicationListView(ListView):
 class ApplicationStartView(View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, cycle_code: str) -> HttpResponse:
+    def post(self, request: HttpRequest, cycle_code: str) -> HttpResponse:
         cycle = get_object_or_404(
             AwardCycle.objects.select_related("framework").defer("framework__source_text"), code=cycle_code
         )
-        if not can_start_application(request.user, cycle):
+        if not can_start_application(user_of(request), cycle):
             raise PermissionDenied
         form = StartApplicationForm(request.POST, cycle=cycle)
         if not form.is_valid():
             messages.error(request, _("Choose a track (and a category for a certificate)."))
             return redirect("applications:list")
+        municipality = user_of(request).municipality
+        assert municipality is not None  # an officer (can_start_application), and every officer has one
         try:
             application = start_application(
                 cycle=cycle,
-                municipality=request.user.municipality,
+                municipality=municipality,
                 track=form.cleaned_data["track"],
                 category_code=form.cleaned_data["category_code"],
-                by=request.user,
+                by=user_of(request),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -132,25 +117,14 @@ def field_context(
     application: Application, indicator: Indicator, value: IndicatorValue | None, language: str
 ) -> dict[str, Any]:
     unit = UNITS.get(indicator.unit)
-    levels = indicator.rule.get("levels", []) if indicator.value_type == "rubric" else []
     return {
         "indicator": indicator,
         "value": value,
-        "unit_label": (unit.label_th if language == "th" else unit.label_en) if unit else indicator.unit,
+        "unit_label": localized(unit, "label", language) if unit else indicator.unit,
         "unit_symbol": unit.symbol(language) if unit else "",
-        "levels": [(level["points"], level["label_th"] if language == "th" else level["label_en"]) for level in levels],
-        "raw": "" if value is None else _raw(value),
+        "levels": list(level_labels(indicator, language).items()),
+        "raw": "" if value is None else canonical_text(number=value.number, flag=value.flag, level=value.level),
     }
-
-
-def _raw(value: IndicatorValue) -> str:
-    if value.number is not None:
-        return format(value.number.normalize(), "f")
-    if value.level is not None:
-        return str(value.level)
-    if value.flag is not None:
-        return "yes" if value.flag else "no"
-    return ""
 
 
 class ApplicationDetailView(ApplicationMixin, DetailView):
@@ -162,12 +136,12 @@ class ApplicationDetailView(ApplicationMixin, DetailView):
         return self.load_application(self.kwargs["pk"])
 
     def get_template_names(self) -> list[str]:
-        editable = can_edit_application(self.request.user, self.object)
+        editable = can_edit_application(user_of(self.request), self.object)
         return ["applications/application_form.html" if editable else "applications/application_detail.html"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        application, user, language = self.object, self.request.user, language_of(self.request)
+        application, user, language = self.object, user_of(self.request), current_language()
         sections = application_sections(application)
         current_code = self.request.GET.get("section") or (sections[0].area.code if sections else "")
         current = next((s for s in sections if s.area.code == current_code), sections[0] if sections else None)
@@ -211,9 +185,9 @@ class ValueSaveView(ApplicationMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
-        application = self.load_application(pk)
-        self.require(can_edit_application(request.user, application))
+    def post(self, request: HttpRequest, pk: int, code: str) -> HttpResponse:
+        application = self.load_application(pk, lean=True)
+        self.require(can_edit_application(user_of(request), application))
         indicator = get_object_or_404(Indicator, framework_id=application.cycle.framework_id, code=code)
         changes = {
             name: request.POST[name]
@@ -225,15 +199,18 @@ class ValueSaveView(ApplicationMixin, View):
             result = save_value(
                 application=application,
                 indicator=indicator,
-                by=request.user,
+                by=user_of(request),
                 changes=changes,
                 expected_version=_version(request.POST.get("version")),
             )
         except StaleValueError as stale:
             other = stale.current
+            assert isinstance(other, IndicatorValue)  # save_value's
             context.update(
                 state="conflict",
-                theirs=_raw(other) if "value" in changes else getattr(other, stale.field, ""),
+                theirs=canonical_text(number=other.number, flag=other.flag, level=other.level)
+                if "value" in changes
+                else getattr(other, stale.field, ""),
                 theirs_field="value" if "value" in changes else stale.field,
                 mine=changes.get("value", changes.get(stale.field, "")),
                 other_value=other,
@@ -277,30 +254,37 @@ PROFILE_PARSERS = {
 class ProfileSaveView(ApplicationMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         application = self.load_application(pk)
-        self.require(can_edit_application(request.user, application))
+        self.require(can_edit_application(user_of(request), application))
         name = request.POST.get("field", "")
-        raw = request.POST.get("value", "").strip().replace(",", "")
+        raw = request.POST.get("value", "").strip()
         context: dict[str, Any] = {"field": name}
         try:
             if name not in PROFILE_PARSERS:
                 raise ValidationError(_("Unknown profile field."))
             parser = PROFILE_PARSERS[name]
+            if parser is not str:
+                raw = raw.replace(",", "")  # thousands separators in a number; a text keeps its commas
             try:
                 value = None if raw == "" and parser is not str else parser(raw)
             except (ValueError, InvalidOperation) as error:
                 raise ValidationError(_("Enter a number.")) from error
-            if name == "population_year" and value is not None and value > 2400:
-                value -= 543  # a Buddhist-Era year typed by habit
+            if name == "population_year" and value is not None:
+                if value > 2400:
+                    value -= 543  # a Buddhist-Era year typed by habit
+                if not 1900 <= value <= 2400:  # else a stored year would read as Buddhist Era when saved again
+                    raise ValidationError(_("Enter the year in four digits, e.g. 2025 or 2568."))
             application = save_profile(
                 application=application,
-                by=request.user,
+                by=user_of(request),
                 changes={name: value},
                 expected_version=_version(request.POST.get("version")),
             )
         except StaleValueError as stale:
-            context.update(state="conflict", theirs=getattr(stale.current, name), version=stale.current.profile_version)
+            current = stale.current
+            assert isinstance(current, Application)  # save_profile's
+            context.update(state="conflict", theirs=getattr(current, name), version=current.profile_version)
         except ValidationError as error:
             context.update(state="invalid", errors=error.messages)
         else:
@@ -316,104 +300,25 @@ class ProfileSaveView(ApplicationMixin, View):
 class ValueConfirmView(ApplicationMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int, code: str) -> HttpResponse:
         application = self.load_application(pk)
-        self.require(can_edit_application(request.user, application))
+        self.require(can_edit_application(user_of(request), application))
         value = get_object_or_404(
             IndicatorValue.objects.select_related("indicator__area"), application=application, indicator__code=code
         )
-        confirm_copied_value(value=value, by=request.user)
+        confirm_copied_value(value=value, by=user_of(request))
         section = value.indicator.area.code if value.indicator_id else ""
         return redirect(f"{reverse('applications:detail', args=[application.pk])}?section={section}#{code}")
-
-
-class EvidenceUploadView(ApplicationMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
-        application = self.load_application(pk)
-        self.require(can_edit_application(request.user, application))
-        indicator = get_object_or_404(Indicator, framework_id=application.cycle.framework_id, code=code)
-        errors: list[str] = []
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors.append(_("Choose a file to upload."))
-        else:
-            try:
-                upload_evidence(application=application, indicator=indicator, file=upload, by=request.user)
-            except ValidationError as error:
-                errors = error.messages
-        return render(
-            request,
-            "applications/_evidence_list.html",
-            {
-                "application": application,
-                "indicator": indicator,
-                "evidence": application.evidence.filter(indicator=indicator),
-                "upload_errors": errors,
-                "editable": True,
-            },
-        )
-
-
-@method_decorator(xframe_options_sameorigin, name="dispatch")
-class EvidenceDownloadView(ApplicationMixin, View):
-    """Evidence is never served by URL: only here, to whoever may see the application."""
-
-    def get(self, request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
-        application = self.load_application(pk)
-        evidence = get_object_or_404(Evidence, application=application, pk=evidence_id)
-        inline = evidence.file_type in ("pdf", "png", "jpeg")
-        content_type = {
-            "pdf": "application/pdf",
-            "png": "image/png",
-            "jpeg": "image/jpeg",
-            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }[evidence.file_type]
-        response = FileResponse(
-            evidence.file.open("rb"), content_type=content_type, as_attachment=not inline, filename=evidence.name
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-
-class EvidenceDeleteView(ApplicationMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> HttpResponse:
-        application = self.load_application(pk)
-        self.require(can_edit_application(request.user, application))
-        evidence = get_object_or_404(
-            Evidence.objects.select_related("indicator"), application=application, pk=evidence_id
-        )
-        indicator = evidence.indicator
-        try:
-            delete_evidence(evidence=evidence, by=request.user)
-            errors: list[str] = []
-        except ValidationError as error:
-            errors = error.messages
-        return render(
-            request,
-            "applications/_evidence_list.html",
-            {
-                "application": application,
-                "indicator": indicator,
-                "evidence": application.evidence.filter(indicator=indicator),
-                "upload_errors": errors,
-                "editable": True,
-            },
-        )
 
 
 class PrefillView(ApplicationMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         application = self.load_application(pk)
-        self.require(can_edit_application(request.user, application))
+        self.require(can_edit_application(user_of(request), application))
         try:
-            copied = prefill_from_previous(application=application, by=request.user)
+            copied = prefill_from_previous(application=application, by=user_of(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -431,12 +336,12 @@ class SubmitView(ApplicationMixin, TemplateView):
 
     template_name = "applications/application_submit.html"
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         application = self.load_application(kwargs["pk"])
         if application.status == ApplicationStatus.SUBMITTED and request.method == "POST":
             # A double click or a replayed request: the first one submitted; show its receipt.
             return redirect("applications:receipt", pk=application.pk)
-        self.require(can_submit_application(request.user, application))
+        self.require(can_submit_application(user_of(request), application))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -449,18 +354,27 @@ class SubmitView(ApplicationMixin, TemplateView):
             **kwargs,
         )
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        from applications.services import submit_application  # noqa: PLC0415 -- keeps the view module's imports short
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
 
+        kept = kept_count()
         try:
             submit_application(
-                application=self.application, by=request.user, confirmed_digest=request.POST.get("digest", "")
+                application=self.application, by=user_of(request), confirmed_digest=request.POST.get("digest", "")
             )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
             return redirect("applications:submit", pk=pk)
-        messages.success(request, _("Application submitted. The receipt was sent by e-mail."))
+        if kept_count() > kept:  # the task queue was unreachable: the receipt and the score wait in the database
+            messages.warning(
+                request,
+                _(
+                    "Application submitted. The receipt e-mail and the score are delayed by a technical problem; "
+                    "they follow automatically, there is nothing more to do."
+                ),
+            )
+        else:
+            messages.success(request, _("Application submitted. The receipt was sent by e-mail."))
         return redirect("applications:receipt", pk=pk)
 
 
@@ -478,14 +392,14 @@ class ReceiptView(ApplicationMixin, TemplateView):
 class ReopenView(ApplicationMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         application = self.load_application(pk)
-        self.require(can_reopen_application(request.user, application))
+        self.require(can_reopen_application(user_of(request), application))
         form = ReopenForm(request.POST)
         try:
             if not form.is_valid():
                 raise ValidationError(_("Give the reason for reopening; the municipality receives it."))
-            reopen_application(application=application, by=request.user, reason=form.cleaned_data["reason"])
+            reopen_application(application=application, by=user_of(request), reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

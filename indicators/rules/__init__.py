@@ -36,7 +36,6 @@ from indicators.rules.cycle_data import (
 )
 from indicators.rules.descriptions import describe_indicator_rule, describe_rule
 from indicators.rules.files import parse_framework
-from indicators.rules.readers import canonical_number
 from indicators.rules.scoring_rules import validate_rule
 from indicators.rules.specs import (
     AreaSpec,
@@ -62,7 +61,9 @@ from indicators.rules.vocabulary import (
     UNITS,
     VALUE_TYPES,
     Unit,
+    with_unit,
 )
+from portal.values import canonical_number
 
 __all__ = [
     "AREA_KINDS",
@@ -98,4 +99,5 @@ __all__ = [
     "size_class_problems",
     "size_classes_from_json",
     "validate_rule",
+    "with_unit",
 ]

@@ -6,9 +6,10 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, NamedTuple
 
-from indicators.rules.readers import canonical_number, is_whole
+from indicators.rules.readers import is_whole
 from indicators.rules.specs import IndicatorSpec
 from indicators.rules.vocabulary import HIGHER_LIMIT_KEYS, HUNDRED, LOWER_LIMIT_KEYS, UNITS
+from portal.values import canonical_number
 
 # ---------------------------------------------------------------------------------------------------------------
 # Rule descriptions. Built explicitly per language (no gettext) so that a Thai page can show the English wording

@@ -8,7 +8,7 @@ from typing import Any, Final, NamedTuple
 
 from django.utils.translation import gettext as _
 
-from indicators.rules.readers import Checker, RuleCheck, canonical_number, is_text, is_whole, to_decimal, to_whole
+from indicators.rules.readers import Checker, RuleCheck, is_text, is_whole, to_decimal, to_whole
 from indicators.rules.scoring_rules import check_rule
 from indicators.rules.settings_section import Defaults
 from indicators.rules.specs import AreaSpec, CycleSettingsSpec, IndicatorSpec
@@ -22,6 +22,7 @@ from indicators.rules.vocabulary import (
     URL_PATTERN,
     VALUE_TYPES,
 )
+from portal.values import canonical_number
 
 _AREA_KEYS: Final = ("code", "kind", "name_th", "name_en", "sources", "indicators")
 _INDICATOR_KEYS: Final = (

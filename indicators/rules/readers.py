@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils.translation import gettext as _
 
@@ -17,8 +17,15 @@ from indicators.rules.vocabulary import URL_PATTERN
 # ---------------------------------------------------------------------------------------------------------------
 
 
+# Numbers of a framework are written out in full (rules, messages): beyond these bounds (1e999999999, 1e-99999999)
+# one would take a billion digits, so it is not read as a number.
+LARGEST_NUMBER = Decimal("1e15")
+FINEST_EXPONENT = -10
+
+
 def to_decimal(value: object) -> Decimal | None:
-    """Read a finite Decimal from an int, Decimal, float or numeric string; None otherwise (bool is not a number)."""
+    """Read a finite Decimal from an int, Decimal, float or numeric string; None otherwise (bool is not a number,
+    and neither is one of 1e15 or more, or with more than 10 decimal places)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
@@ -33,7 +40,12 @@ def to_decimal(value: object) -> Decimal | None:
             return None
     else:
         return None
-    return number if number.is_finite() else None
+    if not number.is_finite() or number.copy_abs() >= LARGEST_NUMBER:  # copy_abs is exact: abs() would round
+        return None
+    if number.is_zero():
+        return Decimal(0)  # 0E-999999999 is 0
+    exponent = number.normalize().as_tuple().exponent
+    return number if isinstance(exponent, int) and exponent >= FINEST_EXPONENT else None
 
 
 def to_whole(value: object) -> int | None:
@@ -44,15 +56,7 @@ def to_whole(value: object) -> int | None:
     return int(number)
 
 
-def canonical_number(number: Decimal) -> str:
-    """Return the canonical text of ``number``: plain notation, no trailing zeros ("100", "37.5", "0.01")."""
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
-
-
-def is_text(value: object) -> bool:
+def is_text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 

@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from django.utils.translation import gettext as _
 
-from indicators.rules.readers import RuleCheck, canonical_number, is_text
+from indicators.rules.readers import RuleCheck, is_text
 from indicators.rules.specs import FrameworkError
 from indicators.rules.steps import check_compliance, check_thresholds
 from indicators.rules.vocabulary import (
@@ -17,6 +17,7 @@ from indicators.rules.vocabulary import (
     RULE_TYPES_BY_VALUE_TYPE,
     VALUE_TYPES,
 )
+from portal.values import canonical_number
 
 
 def _check_linear(check: RuleCheck, rule: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any, Final, NamedTuple
 from django.utils.translation import gettext as _
 
 from indicators.rules.cycle_data import parse_quotas, parse_size_classes
-from indicators.rules.readers import Checker, RuleCheck, canonical_number
+from indicators.rules.readers import Checker, RuleCheck
 from indicators.rules.scoring_rules import check_rule
 from indicators.rules.specs import CycleSettingsSpec, TierSpec
 from indicators.rules.vocabulary import (
@@ -20,6 +20,7 @@ from indicators.rules.vocabulary import (
     MAX_POINTS_CEILING,
     TIER_CODE_PATTERN,
 )
+from portal.values import canonical_number
 
 _FRAMEWORK_KEYS: Final = ("code", "version", "name_th", "name_en", "description_th", "description_en")
 _SETTINGS_KEYS: Final = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from indicators.rules.readers import canonical_number
+from portal.values import canonical_number
 
 
 class FrameworkError(ValueError):

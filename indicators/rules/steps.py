@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
-from indicators.rules.readers import RuleCheck, canonical_number, is_text, to_decimal
+from indicators.rules.readers import RuleCheck, is_text, to_decimal
 from indicators.rules.vocabulary import DIRECTIONS, HIGHER_LIMIT_KEYS, HUNDRED, LOWER_LIMIT_KEYS
+from portal.values import canonical_number
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,18 @@ UNITS: Final[dict[str, Unit]] = {
     ),
 }
 
+
+def with_unit(number: str, unit_code: str, language: str) -> str:
+    """A number written with its unit's symbol in ``language``: the one form of a value in every table, packet,
+    report and rule description ("85.5 %", "12 วัน", "37.5 µg/m³"); the number alone for a unit without a symbol
+    (a count) or an unknown one."""
+    unit = UNITS.get(unit_code)
+    symbol = unit.symbol(language) if unit else ""
+    return f"{number} {symbol}" if symbol else number
+
+
+# The tie-breaks a cycle may list, applied after the total in the cycle's order (scoring.standings applies them).
+TIE_BREAKS: Final[tuple[str, ...]] = ("completeness", "governance")
 VALUE_TYPES: Final[tuple[str, ...]] = ("number", "percent", "count", "yes_no", "rubric", "text")
 QUANTITATIVE_VALUE_TYPES: Final[tuple[str, ...]] = ("number", "percent", "count")
 DIRECTIONS: Final[tuple[str, ...]] = ("higher_better", "lower_better")

@@ -19,6 +19,7 @@ from indicators.services.cycles import (
     clone_cycle,
     create_cycle,
     grant_extension,
+    publish_results,
 )
 from indicators.services.frameworks import FrameworkLoad, copy_framework, load_framework, update_indicator
 
@@ -35,6 +36,7 @@ __all__ = [
     "create_cycle",
     "grant_extension",
     "load_framework",
+    "publish_results",
     "update_cycle_settings",
     "update_indicator",
     "update_size_classes",

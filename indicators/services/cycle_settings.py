@@ -1,29 +1,30 @@
 """Use cases that change a cycle's settings and size classes, each recorded in its settings history.
 
-Every change is one CycleSettingsChange row (who, when, why, the changed fields before and after). A change that
-touches a setting in SCORE_SETTINGS also sends ``cycle_settings_changed`` inside the transaction, so that what
-higher apps derive from it (size classes of applications, due rescores) commits or rolls back with it.
+Every change is one CycleSettingsChange row (who, when, why, the changed fields before and after) and one entry in
+the audit log. A change that touches a setting in SCORE_SETTINGS also sends ``cycle_settings_changed`` inside the
+transaction, so that what higher apps derive from it (size classes of applications, due rescores) commits or rolls
+back with it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.enums import AreaKind
 from indicators.models import AwardCycle, CycleSettingsChange, SizeClass
-from indicators.rules import SizeClassSpec, canonical_number, is_source, quota_problems, size_class_problems
+from indicators.rules import SizeClassSpec, is_source, quota_problems, size_class_problems
 from indicators.signals import SCORE_SETTINGS, cycle_settings_changed
+from portal.audit.enums import AuditAction
+from portal.audit.services import record
 from portal.models import User
+from portal.values import json_safe
 
 # The settings an admin edits on the cycle's settings page, in model order. Phase, framework and size classes have
 # services of their own (change_phase, adopt_framework, update_size_classes).
@@ -40,6 +41,10 @@ CYCLE_SETTINGS: Final = (
     "committee_ranking_on",
     "national_decision_on",
     "packets_due_on",
+    "asean_handover_on",
+    "asean_selection_on",
+    "asean_endorsement_on",
+    "asean_ceremony_on",
     "max_points",
     "area_score_formula",
     "completeness_minimum",
@@ -57,24 +62,22 @@ CYCLE_SETTINGS: Final = (
 _QUOTA_FIELDS: Final = ("quota_certificates_total", "quota_per_category_and_size")
 
 
-def json_safe(value: Any) -> Any:
-    """A setting's value as JSON: decimals as canonical text ("0.8"), moments in Bangkok time and days as ISO text."""
-    if isinstance(value, Decimal):
-        return canonical_number(value)
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def record_settings_change(
-    *, cycle: AwardCycle, fields: Sequence[str], before: dict[str, Any], after: dict[str, Any], by: User, reason: str
+    *,
+    cycle: AwardCycle,
+    fields: Sequence[str],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    by: User,
+    reason: str,
+    action: AuditAction = AuditAction.SETTINGS_CHANGED,
 ) -> CycleSettingsChange:
-    """Write one history row; when a score setting is among ``fields``, tell higher apps within the transaction."""
+    """Write one history row and its entry in the audit log (as ``action``); when a score setting is among
+    ``fields``, tell higher apps within the transaction."""
     change = CycleSettingsChange.objects.create(
         cycle=cycle, changed_by=by, fields=list(fields), before=before, after=after, reason=reason.strip()
     )
+    record(action=action, by=by, target=cycle, cycle=cycle, before=before, after=after, note=reason)
     if any(field in SCORE_SETTINGS for field in fields):
         cycle_settings_changed.send(sender=AwardCycle, cycle_id=cycle.pk, fields=list(fields), by_id=by.pk)
     return change
@@ -89,7 +92,9 @@ def _check_quotas(cycle: AwardCycle, *, size_classes: int) -> None:
         where=_("Quotas"),
     )
     if problems:
-        raise ValidationError({"quota_certificates_total": problems}, code="quota")
+        raise ValidationError(
+            {"quota_certificates_total": [ValidationError(problem, code="quota") for problem in problems]}
+        )
 
 
 @transaction.atomic
@@ -217,5 +222,6 @@ def update_size_classes(
             after={"size_classes": after},
             by=by,
             reason=reason,
+            action=AuditAction.SIZE_CLASSES_CHANGED,
         )
     return list(cycle.size_classes.order_by("min_population"))

@@ -1,4 +1,5 @@
-"""Use cases for award cycles: create, clone, move phases, adopt a framework version, extend a deadline."""
+"""Use cases for award cycles: create, clone, move phases, adopt a framework version, extend a deadline, publish
+the results."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.enums import PHASE_TRANSITIONS, CyclePhase
+from indicators.enums import DECIDED_PHASES, PHASE_TRANSITIONS, CyclePhase
 from indicators.models import (
     AwardCycle,
     CyclePhaseChange,
@@ -28,9 +30,13 @@ from indicators.rules import (
     size_classes_from_json,
 )
 from indicators.services.cycle_settings import record_settings_change
-from indicators.services.frameworks import copy_framework, freeze_framework
-from indicators.signals import framework_adopted
+from indicators.services.frameworks import copy_framework_version, freeze_framework
+from indicators.signals import framework_adopted, results_published
+from portal.audit.enums import AuditAction
+from portal.audit.services import record
 from portal.models import Municipality, User
+from portal.notifications.services import notify
+from portal.selectors import active_officers
 
 
 def _apply_framework_settings(cycle: AwardCycle, framework: FrameworkVersion) -> None:
@@ -69,11 +75,13 @@ def create_cycle(
     framework: FrameworkVersion,
     responsible_agency_th: str = "",
     responsible_agency_en: str = "",
+    by: User | None = None,
 ) -> AwardCycle:
     """Create a draft cycle whose scoring settings, size classes and quotas start from the framework's proposals.
 
     A framework file without ``size_classes`` or ``quotas`` gives the portal's defaults (indicators.rules.cycle_data:
-    ASEAN's 2011/2017 bands and the 2021 quotas, each with its source).
+    ASEAN's 2011/2017 bands and the 2021 quotas, each with its source). Recorded in the audit log as ``by``'s action
+    (None: the portal's own, e.g. the demo data).
     """
     cycle = AwardCycle(
         code=code,
@@ -90,7 +98,21 @@ def create_cycle(
     cycle.full_clean()
     cycle.save()
     _add_size_classes(cycle, _framework_size_classes(framework))
+    record(action=AuditAction.CYCLE_CREATED, by=by, target=cycle, cycle=cycle, after=_identity(cycle))
     return cycle
+
+
+def _identity(cycle: AwardCycle) -> dict[str, object]:
+    """What the audit log keeps of a new cycle."""
+    return {
+        "code": cycle.code,
+        "name_th": cycle.name_th,
+        "name_en": cycle.name_en,
+        "esc_award_edition": cycle.esc_award_edition,
+        "certificate_edition": cycle.certificate_edition,
+        "reference_year": cycle.reference_year,
+        "framework": str(cycle.framework),
+    }
 
 
 def _add_size_classes(cycle: AwardCycle, sizes: Iterable[SizeClass | SizeClassSpec]) -> None:
@@ -116,6 +138,10 @@ DATE_FIELDS = (
     "committee_ranking_on",
     "national_decision_on",
     "packets_due_on",
+    "asean_handover_on",
+    "asean_selection_on",
+    "asean_endorsement_on",
+    "asean_ceremony_on",
 )
 SETTINGS_FIELDS = (
     "responsible_agency_th",
@@ -145,12 +171,14 @@ def clone_cycle(
     name_en: str,
     reference_year: int,
     call_opens_on: dt.date,
+    by: User | None = None,
 ) -> AwardCycle:
     """Start a new draft cycle from a previous one.
 
     Its framework is copied as a new draft version; editions go up by one; every date moves by the distance
     between the two call-open dates (or between the reference years when the source has no call date);
-    size classes, quotas and scoring settings are copied. Extensions are not.
+    size classes, quotas and scoring settings are copied. Extensions are not. One entry in the audit log records the
+    clone (with the framework version it made).
     """
     if source.call_opens_on is not None:
         shift = call_opens_on - source.call_opens_on
@@ -163,7 +191,7 @@ def clone_cycle(
         esc_award_edition=source.esc_award_edition + 1,
         certificate_edition=source.certificate_edition + 1,
         reference_year=reference_year,
-        framework=copy_framework(framework=source.framework),
+        framework=copy_framework_version(source.framework),
         previous=source,
         phase=CyclePhase.DRAFT,
     )
@@ -178,6 +206,13 @@ def clone_cycle(
     cycle.full_clean()
     cycle.save()
     _add_size_classes(cycle, source.size_classes.all())
+    record(
+        action=AuditAction.CYCLE_CLONED,
+        by=by,
+        target=cycle,
+        cycle=cycle,
+        after={**_identity(cycle), "previous": source.code, "call_opens_on": cycle.call_opens_on},
+    )
     return cycle
 
 
@@ -201,8 +236,18 @@ def change_phase(*, cycle: AwardCycle, to_phase: str, by: User, note: str = "") 
             raise ValidationError(_("Set the submission deadline before opening the call."), code="no_deadline")
         freeze_framework(cycle.framework)
     CyclePhaseChange.objects.create(cycle=cycle, from_phase=cycle.phase, to_phase=to_phase, changed_by=by, note=note)
+    before = {"phase": cycle.phase}
     cycle.phase = to_phase
     cycle.save(update_fields=["phase", "updated_at"])
+    record(
+        action=AuditAction.PHASE_CHANGED,
+        by=by,
+        target=cycle,
+        cycle=cycle,
+        before=before,
+        after={"phase": to_phase},
+        note=note,
+    )
     return cycle
 
 
@@ -231,6 +276,7 @@ def adopt_framework(*, cycle: AwardCycle, framework: FrameworkVersion, by: User,
         after={"framework": str(framework)},
         by=by,
         reason=reason,
+        action=AuditAction.FRAMEWORK_ADOPTED,
     )
     transaction.on_commit(
         partial(framework_adopted.send, sender=AwardCycle, cycle_id=cycle.pk, framework_id=framework.pk)
@@ -242,16 +288,77 @@ def adopt_framework(*, cycle: AwardCycle, framework: FrameworkVersion, by: User,
 def grant_extension(
     *, cycle: AwardCycle, municipality: Municipality, deadline: dt.datetime, reason: str, by: User
 ) -> DeadlineExtension:
-    """Give one municipality a later deadline for the cycle (replacing an earlier extension)."""
+    """Give one municipality a later deadline for the cycle (replacing an earlier extension); its officers are told
+    by e-mail and in the portal."""
     if cycle.submission_deadline is not None and deadline <= cycle.submission_deadline:
+        # A refusal keyed by field keeps its code only on the inner error (Django drops a dict's own code).
         raise ValidationError(
-            {"deadline": _("An extension must end after the cycle's submission deadline.")}, code="not_later"
+            {
+                "deadline": ValidationError(
+                    _("An extension must end after the cycle's submission deadline."), code="not_later"
+                )
+            }
         )
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the extension.")}, code="no_reason")
+        raise ValidationError({"reason": ValidationError(_("Give the reason for the extension."), code="no_reason")})
+    earlier = DeadlineExtension.objects.filter(cycle=cycle, municipality=municipality).first()
     extension, _created = DeadlineExtension.objects.update_or_create(
         cycle=cycle,
         municipality=municipality,
         defaults={"deadline": deadline, "reason": reason.strip(), "granted_by": by, "granted_at": timezone.now()},
     )
+    record(
+        action=AuditAction.EXTENSION_GRANTED,
+        by=by,
+        target=municipality,
+        cycle=cycle,
+        before={"deadline": earlier.deadline, "reason": earlier.reason} if earlier is not None else {},
+        after={"deadline": extension.deadline, "reason": extension.reason},
+        values_of=DeadlineExtension,
+    )
+    notify(
+        event="deadline_extended",
+        to=list(active_officers([municipality.pk])),
+        context={"municipality": municipality, "cycle": cycle, "deadline": deadline, "reason": extension.reason},
+        link=reverse("applications:list"),
+        by=by,
+    )
     return extension
+
+
+@transaction.atomic
+def publish_results(*, cycle: AwardCycle, by: User) -> AwardCycle:
+    """Make the cycle's results public: the results page, the open data and the municipalities' feedback.
+
+    Allowed once the cycle has reached the national decision (or any later phase), and only once: publishing twice
+    is refused. Records the change in the cycle's settings history and sends results_published after commit.
+    Raises ValidationError.
+    """
+    cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.results_published_at is not None:
+        raise ValidationError(
+            _("The results of this cycle were already published on {when}.").format(
+                when=timezone.localtime(cycle.results_published_at).strftime("%Y-%m-%d %H:%M")
+            ),
+            code="already_published",
+        )
+    if cycle.phase not in DECIDED_PHASES:
+        raise ValidationError(
+            _("Results can be published once the cycle has reached the national decision; it is in “{phase}”.").format(
+                phase=cycle.get_phase_display()
+            ),
+            code="too_early",
+        )
+    cycle.results_published_at = timezone.now()
+    cycle.save(update_fields=["results_published_at", "updated_at"])
+    record_settings_change(
+        cycle=cycle,
+        fields=["results_published_at"],
+        before={"results_published_at": None},
+        after={"results_published_at": cycle.results_published_at.isoformat()},
+        by=by,
+        reason="",
+        action=AuditAction.RESULTS_PUBLISHED,
+    )
+    transaction.on_commit(partial(results_published.send, sender=AwardCycle, cycle=cycle))
+    return cycle

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import (
     Area,
+    AwardCycle,
     FrameworkVersion,
     Indicator,
     IndicatorChange,
@@ -24,6 +25,9 @@ from indicators.rules import (
     parse_framework,
     validate_rule,
 )
+from portal.audit.enums import AuditAction
+from portal.audit.services import record
+from portal.i18n import localized
 from portal.models import User
 
 
@@ -53,11 +57,12 @@ def _settings_as_json(spec: FrameworkSpec) -> dict[str, Any]:
 
 
 @transaction.atomic
-def load_framework(*, text: str) -> FrameworkLoad:
+def load_framework(*, text: str, by: User | None = None) -> FrameworkLoad:
     """Parse a framework file and store it as a new framework version, all or nothing.
 
     Loading the same file again changes nothing. Raises ValidationError listing every problem in the file, or
-    when the same code and version is already loaded with different content (a change needs a new version).
+    when the same code and version is already loaded with different content (a change needs a new version). A new
+    version is recorded in the audit log as ``by``'s action (None: a command's or the demo data's).
     """
     try:
         spec = parse_framework(text)
@@ -73,7 +78,7 @@ def load_framework(*, text: str) -> FrameworkLoad:
                 ).format(code=spec.code, version=spec.version)
             )
         return FrameworkLoad(existing, created=False, indicators_per_area=_indicator_counts(existing))
-    framework = FrameworkVersion.objects.create(
+    framework = FrameworkVersion(
         code=spec.code,
         version=spec.version,
         name_th=spec.name_th,
@@ -84,7 +89,7 @@ def load_framework(*, text: str) -> FrameworkLoad:
         checks=[check.as_json() for check in spec.checks],
         source_text=text,
     )
-    areas = Area.objects.bulk_create(
+    areas = [
         Area(
             framework=framework,
             code=area.code,
@@ -95,8 +100,8 @@ def load_framework(*, text: str) -> FrameworkLoad:
             sources=list(area.sources),
         )
         for area in spec.areas
-    )
-    Indicator.objects.bulk_create(
+    ]
+    indicators = [
         Indicator(
             framework=framework,
             area=area,
@@ -125,17 +130,71 @@ def load_framework(*, text: str) -> FrameworkLoad:
         )
         for area, area_spec in zip(areas, spec.areas, strict=True)
         for item in area_spec.indicators
+    ]
+    problems = _storage_problems(framework, areas, indicators)
+    if problems:
+        raise ValidationError(problems)
+    framework.save()
+    Area.objects.bulk_create(areas)
+    Indicator.objects.bulk_create(indicators)
+    record(
+        action=AuditAction.FRAMEWORK_LOADED,
+        by=by,
+        target=framework,
+        after={
+            "code": framework.code,
+            "version": framework.version,
+            "name_th": framework.name_th,
+            "name_en": framework.name_en,
+        },
     )
     return FrameworkLoad(framework, created=True, indicators_per_area=_indicator_counts(framework))
+
+
+def _storage_problems(framework: FrameworkVersion, areas: list[Area], indicators: list[Indicator]) -> list[str]:
+    """What the parser accepts but the columns cannot hold (a name over its length, a range or weight with too many
+    digits), named by the framework, area or indicator code and the key, before anything is written."""
+    problems: list[str] = []
+    rows: list[Area | Indicator] = [*areas, *indicators]
+    for where, instance in [(framework.code, framework), *((row.code, row) for row in rows)]:
+        try:
+            instance.clean_fields(exclude=["framework", "area", "derived_from"])
+        except ValidationError as error:
+            problems += [
+                _("{code}: “{key}”: {problem}").format(code=where, key=key, problem=problem)
+                for key, messages in error.message_dict.items()
+                for problem in messages
+            ]
+    return problems
 
 
 def _indicator_counts(framework: FrameworkVersion) -> tuple[tuple[str, int], ...]:
     return tuple((area.code, area.indicators.count()) for area in framework.areas.all())
 
 
+def _only_cycle(framework: FrameworkVersion) -> AwardCycle | None:
+    """The cycle that uses the framework version, when exactly one does: the audit log files the change under it."""
+    cycles = list(AwardCycle.objects.filter(framework=framework).only("pk", "code")[:2])
+    return cycles[0] if len(cycles) == 1 else None
+
+
 @transaction.atomic
-def copy_framework(*, framework: FrameworkVersion) -> FrameworkVersion:
-    """Copy a framework (usually frozen) into a new draft version with the next version number."""
+def copy_framework(*, framework: FrameworkVersion, by: User | None = None) -> FrameworkVersion:
+    """Copy a framework (usually frozen) into a new draft version with the next version number; recorded in the audit
+    log, under the cycle that uses ``framework`` (when only one does)."""
+    copy = copy_framework_version(framework)
+    record(
+        action=AuditAction.FRAMEWORK_COPIED,
+        by=by,
+        target=copy,
+        cycle=_only_cycle(framework),
+        after={"derived_from": str(framework), "version": copy.version},
+    )
+    return copy
+
+
+def copy_framework_version(framework: FrameworkVersion) -> FrameworkVersion:
+    """The copy itself, for a use case that records its own audit entry (clone_cycle); call it in a transaction."""
     latest = FrameworkVersion.objects.filter(code=framework.code).aggregate(Max("version"))["version__max"]
     copy = FrameworkVersion.objects.create(
         code=framework.code,
@@ -227,7 +286,18 @@ def update_indicator(
         normalised,
     )
     indicator.save(update_fields=["weight", "min_value", "max_value", "rule"])
-    IndicatorChange.objects.create(indicator=indicator, changed_by=by, before=before, after=_editable_state(indicator))
+    after = _editable_state(indicator)
+    IndicatorChange.objects.create(indicator=indicator, changed_by=by, before=before, after=after)
+    changed = [field for field in after if after[field] != before[field]]
+    record(
+        action=AuditAction.INDICATOR_CHANGED,
+        by=by,
+        target=indicator,
+        label=lambda: f"{indicator.code} {localized(indicator)} ({indicator.framework})",
+        cycle=_only_cycle(indicator.framework),
+        before={field: before[field] for field in changed},
+        after={field: after[field] for field in changed},
+    )
     return indicator
 
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
 
-from indicators.enums import PHASE_TRANSITIONS, CyclePhase
+from indicators.enums import ASEAN_PHASES, DECIDED_PHASES, PHASE_TRANSITIONS, CyclePhase
 from indicators.forms import (
     ChangeReasonForm,
     CycleCloneForm,
@@ -38,41 +39,33 @@ from indicators.services import (
     copy_framework,
     create_cycle,
     grant_extension,
+    publish_results,
     update_cycle_settings,
     update_indicator,
     update_size_classes,
 )
-from portal.http import AuthenticatedHttpRequest
+from indicators.views.mixins import CycleMixin
+from portal.http import user_of
+from portal.i18n import current_language
 from portal.models import Municipality
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-class AdminOnlyMixin:
+
+class AdminOnlyMixin(View):
     """403 for anyone logged in who is not an admin (anonymous visitors never get here: login is required)."""
 
-    request: AuthenticatedHttpRequest
-
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not can_manage_cycles(request.user):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not can_manage_cycles(user_of(request)):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-
-class CycleMixin(AdminOnlyMixin):
-    """Resolve the cycle named in the URL (404 when unknown)."""
-
-    cycle: AwardCycle
-
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if can_manage_cycles(request.user):
-            self.cycle = get_object_or_404(
-                AwardCycle.objects.select_related("framework").defer("framework__source_text"), code=kwargs["code"]
-            )
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        context["cycle"] = self.cycle
-        return context
+
+class AdminCycleMixin(CycleMixin):
+    """An admin page about the cycle in the URL: 403 for anyone else, then 404 when the cycle is unknown."""
+
+    allowed = staticmethod(can_manage_cycles)
 
 
 class CycleListView(AdminOnlyMixin, ListView):
@@ -88,12 +81,12 @@ class CycleCreateView(AdminOnlyMixin, FormView):
     form_class = CycleCreateForm
 
     def form_valid(self, form: CycleCreateForm) -> HttpResponse:
-        cycle = create_cycle(**form.cleaned_data)
+        cycle = create_cycle(**form.cleaned_data, by=user_of(self.request))
         messages.success(self.request, _("Cycle {code} created as a draft.").format(code=cycle.code))
         return redirect("indicators:cycle-detail", code=cycle.code)
 
 
-class CycleDetailView(CycleMixin, DetailView):
+class CycleDetailView(AdminCycleMixin, DetailView):
     template_name = "indicators/admin/cycle_detail.html"
 
     def get_object(self, queryset: QuerySet[AwardCycle] | None = None) -> AwardCycle:
@@ -104,12 +97,14 @@ class CycleDetailView(CycleMixin, DetailView):
         cycle = self.cycle
         context.update(
             next_phases=[CyclePhase(phase) for phase in PHASE_TRANSITIONS[cycle.phase]],
+            can_publish=cycle.phase in DECIDED_PHASES,
+            is_asean_stage=cycle.phase in ASEAN_PHASES,
             phase_form=PhaseForm(cycle=cycle),
             extension_form=ExtensionForm(),
             extensions=cycle.extensions.select_related("municipality__province", "granted_by"),
             size_classes=cycle.size_classes.all(),
             phase_changes=cycle.phase_changes.select_related("changed_by"),
-            settings_history=settings_history(settings_history_of(cycle), language=_language(self.request)),
+            settings_history=settings_history(settings_history_of(cycle), language=current_language()),
             other_versions=FrameworkVersion.objects.filter(code=cycle.framework.code).exclude(pk=cycle.framework_id),
             municipalities=Municipality.objects.select_related("province").only(
                 "code", "full_name_th", "province__name_th"
@@ -118,19 +113,19 @@ class CycleDetailView(CycleMixin, DetailView):
         return context
 
 
-class CycleUpdateView(CycleMixin, UpdateView):
+class CycleUpdateView(AdminCycleMixin, UpdateView):
     template_name = "indicators/admin/cycle_settings.html"
     form_class = CycleSettingsForm
 
     def get_object(self, queryset: QuerySet[AwardCycle] | None = None) -> AwardCycle:
         return self.cycle
 
-    def form_valid(self, form: CycleSettingsForm) -> HttpResponse:
+    def form_valid(self, form: ModelForm[AwardCycle]) -> HttpResponse:
+        assert isinstance(form, CycleSettingsForm)  # the form_class
         # The form validates; the service saves, records the change and tells the apps that derive from it.
-        changes = {field: form.cleaned_data[field] for field in CycleSettingsForm.Meta.fields}
         try:
             update_cycle_settings(
-                cycle=self.cycle, changes=changes, by=self.request.user, reason=form.cleaned_data["reason"]
+                cycle=self.cycle, changes=form.settings(), by=user_of(self.request), reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -139,7 +134,7 @@ class CycleUpdateView(CycleMixin, UpdateView):
         return redirect("indicators:cycle-detail", code=self.cycle.code)
 
 
-class SizeClassesUpdateView(CycleMixin, TemplateView):
+class SizeClassesUpdateView(AdminCycleMixin, TemplateView):
     """The cycle's population bands as rows to change, add or delete; saved through update_size_classes."""
 
     template_name = "indicators/admin/size_classes_form.html"
@@ -153,7 +148,7 @@ class SizeClassesUpdateView(CycleMixin, TemplateView):
             context.update(formset=SizeClassFormSet(initial=list(rows)), reason_form=ChangeReasonForm())
         return context
 
-    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
         formset, reason_form = SizeClassFormSet(request.POST), ChangeReasonForm(request.POST)
         if not (formset.is_valid() and reason_form.is_valid()):
             return self.render_to_response(self.get_context_data(formset=formset, reason_form=reason_form))
@@ -165,7 +160,7 @@ class SizeClassesUpdateView(CycleMixin, TemplateView):
         ]
         try:
             update_size_classes(
-                cycle=self.cycle, bands=bands, by=request.user, reason=reason_form.cleaned_data["reason"]
+                cycle=self.cycle, bands=bands, by=user_of(request), reason=reason_form.cleaned_data["reason"]
             )
         except ValidationError as error:
             context = self.get_context_data(formset=formset, reason_form=reason_form, errors=error.messages)
@@ -174,12 +169,12 @@ class SizeClassesUpdateView(CycleMixin, TemplateView):
         return redirect("indicators:cycle-detail", code=code)
 
 
-class CycleCloneView(CycleMixin, FormView):
+class CycleCloneView(AdminCycleMixin, FormView):
     template_name = "indicators/admin/cycle_clone.html"
     form_class = CycleCloneForm
 
     def form_valid(self, form: CycleCloneForm) -> HttpResponse:
-        cycle = clone_cycle(source=self.cycle, **form.cleaned_data)
+        cycle = clone_cycle(source=self.cycle, **form.cleaned_data, by=user_of(self.request))
         messages.success(
             self.request,
             _("Cycle {code} created from {source}, with framework version {version} as a draft.").format(
@@ -189,10 +184,10 @@ class CycleCloneView(CycleMixin, FormView):
         return redirect("indicators:cycle-detail", code=cycle.code)
 
 
-class CyclePhaseView(CycleMixin, View):
+class CyclePhaseView(AdminCycleMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
         form = PhaseForm(request.POST, cycle=self.cycle)
         if not form.is_valid():
             messages.error(request, _("Choose the phase to move to."))
@@ -201,7 +196,7 @@ class CyclePhaseView(CycleMixin, View):
             cycle = change_phase(
                 cycle=self.cycle,
                 to_phase=form.cleaned_data["to_phase"],
-                by=request.user,
+                by=user_of(request),
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
@@ -211,13 +206,28 @@ class CyclePhaseView(CycleMixin, View):
         return redirect("indicators:cycle-detail", code=code)
 
 
-class ExtensionCreateView(CycleMixin, FormView):
+class CyclePublishView(AdminCycleMixin, TemplateView):
+    """Publish the cycle's results: GET asks for confirmation, POST publishes (once)."""
+
+    template_name = "indicators/admin/cycle_publish.html"
+
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
+        try:
+            publish_results(cycle=self.cycle, by=user_of(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The results are published: anyone can now read them."))
+        return redirect("indicators:cycle-detail", code=code)
+
+
+class ExtensionCreateView(AdminCycleMixin, FormView):
     template_name = "indicators/admin/extension_form.html"
     form_class = ExtensionForm
 
     def form_valid(self, form: ExtensionForm) -> HttpResponse:
         try:
-            extension = grant_extension(cycle=self.cycle, by=self.request.user, **form.cleaned_data)
+            extension = grant_extension(cycle=self.cycle, by=user_of(self.request), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -227,11 +237,11 @@ class ExtensionCreateView(CycleMixin, FormView):
         return redirect("indicators:cycle-detail", code=self.cycle.code)
 
 
-class FrameworkNewVersionView(CycleMixin, View):
+class FrameworkNewVersionView(AdminCycleMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-        framework = copy_framework(framework=self.cycle.framework)
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
+        framework = copy_framework(framework=self.cycle.framework, by=user_of(request))
         messages.success(
             request,
             _("Draft version {version} created. Edit its indicators, then adopt it for the cycle.").format(
@@ -241,13 +251,13 @@ class FrameworkNewVersionView(CycleMixin, View):
         return HttpResponseRedirect(f"{reverse('indicators:framework-detail', args=[framework.pk])}?cycle={code}")
 
 
-class FrameworkAdoptView(CycleMixin, View):
+class FrameworkAdoptView(AdminCycleMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, code: str, pk: int) -> HttpResponse:
         framework = get_object_or_404(FrameworkVersion, pk=pk)
         try:
-            adopt_framework(cycle=self.cycle, framework=framework, by=request.user)
+            adopt_framework(cycle=self.cycle, framework=framework, by=user_of(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -257,8 +267,8 @@ class FrameworkAdoptView(CycleMixin, View):
         return redirect("indicators:cycle-detail", code=code)
 
 
-def _language(request: AuthenticatedHttpRequest) -> str:
-    return "th" if (request.LANGUAGE_CODE or "th").startswith("th") else "en"
+class RuleSummary(TypedDict):
+    rule_summary: str  # for the framework page's table
 
 
 def rule_summary(indicator: Indicator, language: str) -> str:
@@ -279,11 +289,12 @@ class FrameworkDetailView(AdminOnlyMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        language = _language(self.request)
+        language = current_language()
         areas = framework_areas(self.object)
         for area in areas:
             for indicator in area.indicators.all():
-                indicator.rule_summary = rule_summary(indicator, language)
+                summarised = cast("WithAnnotations[Indicator, RuleSummary]", indicator)  # for the template
+                summarised.rule_summary = rule_summary(indicator, language)
         context.update(
             areas=areas,
             cycles=self.object.cycles.all(),
@@ -300,7 +311,7 @@ class IndicatorUpdateView(AdminOnlyMixin, FormView):
     template_name = "indicators/admin/indicator_form.html"
     form_class = IndicatorRuleForm
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.indicator = get_object_or_404(Indicator.objects.select_related("framework", "area"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -315,7 +326,7 @@ class IndicatorUpdateView(AdminOnlyMixin, FormView):
 
     def form_valid(self, form: IndicatorRuleForm) -> HttpResponse:
         try:
-            update_indicator(indicator=self.indicator, by=self.request.user, **form.cleaned_data)
+            update_indicator(indicator=self.indicator, by=user_of(self.request), **form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)

@@ -4,31 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from indicators.enums import AreaKind
 from indicators.models import Area, AwardCycle, Indicator
+from indicators.presenters import cycle_timeline
 from indicators.rules import QUANTITATIVE_VALUE_TYPES, UNITS, canonical_number, describe_rule
 from indicators.selectors import framework_areas, public_cycles
+from portal.i18n import Language, current_language
 from portal.thai import buddhist_year
-
-Language = Literal["th", "en"]
 
 _DASH = "\N{EN DASH}"
 _HUNDRED = Decimal(100)
 _LINK_TEXT_LIMIT = 60
-
-
-def guide_language() -> Language:
-    """The language of the data fields to show: Thai fields for Thai, English fields for anything else."""
-    return "th" if (get_language() or "th").startswith("th") else "en"
 
 
 def _localized(obj: object, field: str, language: Language) -> Any:
@@ -238,7 +232,7 @@ class GuideIndexView(ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        language = guide_language()
+        language = current_language()
         context["entries"] = [
             CycleSummary(cycle=cycle, name=_localized(cycle, "name", language)) for cycle in context["cycles"]
         ]
@@ -259,5 +253,6 @@ class GuideCycleView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["guide"] = cycle_guide(self.object, guide_language())
+        context["guide"] = cycle_guide(self.object, current_language())
+        context["timeline"] = cycle_timeline(self.object)
         return context

@@ -5,8 +5,11 @@ local.py (embedded default), test.py and production.py only override.
 
 import datetime
 from pathlib import Path
+from typing import Final
 
 import environ
+from celery.schedules import crontab
+from csp.constants import SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +40,7 @@ USE_TZ = True
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
 USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
@@ -76,10 +79,13 @@ INSTALLED_APPS = [
     "applications",
     "scoring",
     "reviews",
+    "dashboards",  # reads across every app: the top layer
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.SessionRenewalMiddleware",
@@ -87,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.ThaiFirstLocaleMiddleware",
+    "portal.middleware.NulQueryMiddleware",
     "portal.middleware.PortalLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,7 +140,8 @@ AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 # (portal.middleware.SessionRenewalMiddleware), not written on every request.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 # Read from the cache (Redis on the full stack), written through to the database: a request reads no session row.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db, except that an unreachable cache falls back to the database instead of failing the request.
+SESSION_ENGINE = "portal.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -181,6 +189,8 @@ EMAIL_CONFIG = env_url("EMAIL_URL", "email_url", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ESC Award Portal <no-reply@esc-award.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address as links in mails sent with no request behind them (reminders, bulk mailings) begin.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # CACHES: Redis when configured (shared by web and workers), else process-local memory.
 REDIS_URL = env("REDIS_URL", default="")
@@ -222,8 +232,22 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.record_worker_heartbeat", "schedule": 60.0},
+    # Beat's own heartbeat, which /healthz reports (stale after HEALTH_BEAT_MAX_AGE seconds).
+    "beat-heartbeat": {"task": "portal.record_beat_heartbeat", "schedule": 60.0},
+    # Tasks the broker did not take when they were queued (Redis unreachable), sent once it answers again.
+    "send-unsent-tasks": {"task": "portal.send_unsent_tasks", "schedule": 60.0},
     "fail-stale-score-runs": {"task": "scoring.fail_stale_runs", "schedule": 300.0},
+    "fail-stale-exports": {"task": "reviews.fail_stale_exports", "schedule": 300.0},
+    # Deadline and review reminders, once a day in the morning (Asia/Bangkok); a reminder never goes twice.
+    "send-reminders": {"task": "applications.send_reminders", "schedule": crontab(hour=8, minute=0)},
+    "send-review-reminders": {"task": "reviews.send_reminders", "schedule": crontab(hour=8, minute=0)},
 }
+# /healthz says "degraded" when beat's heartbeat is older than this, or more tasks than this wait in the queue.
+HEALTH_BEAT_MAX_AGE = env.int("HEALTH_BEAT_MAX_AGE", default=180)
+HEALTH_QUEUE_MAX_DEPTH = env.int("HEALTH_QUEUE_MAX_DEPTH", default=1000)
+# Applications per packet-rendering task of a batch export: small enough that every worker process gets a share
+# (and a crash re-renders little), large enough that queueing costs nothing beside rendering (about 1 s a packet).
+EXPORT_CHUNK_SIZE = env.int("EXPORT_CHUNK_SIZE", default=2)
 
 # DRF
 REST_FRAMEWORK = {
@@ -267,25 +291,76 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {"text": str},  # portal.converters.TextConverter: a string
 }
 
 # SECURITY
+# Content-Security-Policy on every response: scripts, styles, fonts and images from the portal itself only (no inline
+# script, no inline style, no CDN); images also as data: URIs (Bootstrap's and Swagger UI's icons). Pages are framed
+# only by the portal itself (the evidence preview).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# LOGGING
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # One line per finished task is noise in the embedded mode, where tasks run in-process.
-    "loggers": {
-        "celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING")},
-        # WeasyPrint logs every step of every render at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# LOGGING: every record carries the id of the request behind it (portal.middleware.RequestIdMiddleware; tasks carry
+# the id of the request that queued them). LOG_FORMAT=json writes one JSON object per line (production's default).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+# ERROR_REPORT_URL: unhandled exceptions in requests and failed tasks are POSTed there as JSON (portal.logs).
+ERROR_REPORT_URL = env("ERROR_REPORT_URL", default="")
+
+
+def logging_config(log_format: str) -> dict:
+    if log_format not in {"plain", "json"}:
+        raise ImproperlyConfigured(f"Environment variable LOG_FORMAT must be plain or json, not {log_format!r}.")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "portal.logs.RequestIdFilter"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+            "json": {"()": "portal.logs.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["request_id"]},
+            "error_report": {
+                "class": "portal.logs.ErrorReportHandler",
+                "level": "ERROR",
+                "filters": ["request_id"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+        "loggers": {
+            # Unhandled exceptions in requests (500), failed tasks on a worker, failed in-process tasks.
+            "django.request": {"handlers": ["error_report"]},
+            # One line per finished task is noise in the embedded mode, where tasks run in-process.
+            "celery.app.trace": {
+                "level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING"),
+                "handlers": ["error_report"],
+            },
+            "portal.celery": {"handlers": ["error_report"]},
+            # A report that could not be sent is a warning, heard whatever level the root logger is set to (a Celery
+            # worker sets it to its own --loglevel).
+            "portal.error_report": {"level": "WARNING"},
+            # WeasyPrint logs every step of every render at INFO.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
+        },
+    }
+
+
+if ERROR_REPORT_URL and not ERROR_REPORT_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("Environment variable ERROR_REPORT_URL must be an http:// or https:// URL.")
+LOGGING = logging_config(LOG_FORMAT)

@@ -7,33 +7,32 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from portal.enums import Role
 from portal.forms import InviteEditorForm, MunicipalityCorrectionForm
-from portal.http import AuthenticatedHttpRequest
+from portal.http import user_of
 from portal.models import Municipality
 from portal.permissions import can_correct_municipality, can_invite_editors, can_manage_users
 from portal.selectors import municipalities_visible_to
-from portal.services import CORRECTABLE_FIELDS, correct_municipality
+from portal.services_municipalities import CORRECTABLE_FIELDS, correct_municipality
 
 
 class MunicipalityListView(ListView):
     template_name = "portal/municipality_list.html"
     context_object_name = "municipalities"
     paginate_by = 50
-    request: AuthenticatedHttpRequest
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.role not in (Role.ADMIN, Role.REVIEWER):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if user_of(request).role not in (Role.ADMIN, Role.REVIEWER):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Municipality]:
-        municipalities = municipalities_visible_to(self.request.user)
+        municipalities = municipalities_visible_to(user_of(self.request))
         query = self.request.GET.get("q", "").strip()
         if query:
             municipalities = municipalities.filter(
@@ -56,13 +55,12 @@ class MunicipalityDetailView(DetailView):
     context_object_name = "municipality"
     slug_field = "code"
     slug_url_kwarg = "code"
-    request: AuthenticatedHttpRequest
 
     def get_queryset(self) -> QuerySet[Municipality]:
-        return municipalities_visible_to(self.request.user)
+        return municipalities_visible_to(user_of(self.request))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user, municipality = self.request.user, self.object
+        user, municipality = user_of(self.request), self.object
         can_invite = can_invite_editors(user, municipality)
         return super().get_context_data(
             can_invite=can_invite,
@@ -78,11 +76,10 @@ class MunicipalityDetailView(DetailView):
 class MunicipalityCorrectView(FormView):
     template_name = "portal/municipality_correct.html"
     form_class = MunicipalityCorrectionForm
-    request: AuthenticatedHttpRequest
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.municipality = get_object_or_404(municipalities_visible_to(request.user), code=kwargs["code"])
-        if not can_correct_municipality(request.user):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.municipality = get_object_or_404(municipalities_visible_to(user_of(request)), code=kwargs["code"])
+        if not can_correct_municipality(user_of(request)):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -98,7 +95,7 @@ class MunicipalityCorrectView(FormView):
         try:
             corrections = correct_municipality(
                 municipality=self.municipality,
-                by=self.request.user,
+                by=user_of(self.request),
                 changes=changes,
                 reason=form.cleaned_data["reason"],
             )

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from portal.enums import RegistrationStatus, Role
 from portal.forms import ApproveForm, ConflictForm, RejectForm, StaffUserForm
-from portal.http import AuthenticatedHttpRequest
+from portal.http import user_of
 from portal.models import Municipality, OfficerRegistration, ReviewerConflict, User
 from portal.permissions import can_declare_conflicts, can_manage_users, can_view_all_conflicts
 from portal.selectors import all_conflicts, conflicts_of, registrations_for_admin, users_for_admin
@@ -32,13 +32,11 @@ from portal.services import (
 from portal.views.registration import add_service_errors, site_url
 
 
-class UserManagerMixin:
-    request: AuthenticatedHttpRequest
-
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not can_manage_users(request.user):
+class UserManagerMixin(View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not can_manage_users(user_of(request)):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
 
 class RegistrationListView(UserManagerMixin, ListView):
@@ -80,7 +78,7 @@ class RegistrationDetailView(UserManagerMixin, DetailView):
 class RegistrationLetterView(UserManagerMixin, View):
     """The authorisation letter, shown inline, only to admins (files are never served by URL)."""
 
-    def get(self, request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
         registration = get_object_or_404(OfficerRegistration, pk=pk)
         response = FileResponse(
             registration.authorisation_letter.open("rb"),
@@ -96,7 +94,7 @@ class RegistrationLetterView(UserManagerMixin, View):
 class RegistrationDecideView(UserManagerMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int, decision: str) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         if decision not in ("approve", "reject"):
             raise Http404
         registration = get_object_or_404(OfficerRegistration, pk=pk)
@@ -104,11 +102,11 @@ class RegistrationDecideView(UserManagerMixin, View):
             if decision == "approve":
                 form = ApproveForm(request.POST)
                 role = form.cleaned_data["role"] if form.is_valid() else None
-                user = approve_registration(registration=registration, by=request.user, role=role)
+                user = approve_registration(registration=registration, by=user_of(request), role=role)
                 messages.success(request, _("{name} can now log in.").format(name=user.full_name))
             else:
                 reason = request.POST.get("reason", "")
-                reject_registration(registration=registration, by=request.user, reason=reason)
+                reject_registration(registration=registration, by=user_of(request), reason=reason)
                 messages.success(request, _("The request was rejected and the officer informed."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -135,7 +133,7 @@ class StaffUserCreateView(UserManagerMixin, FormView):
 
     def form_valid(self, form: StaffUserForm) -> HttpResponse:
         try:
-            user = create_staff_user(by=self.request.user, site_url=site_url(self.request), **form.cleaned_data)
+            user = create_staff_user(by=user_of(self.request), site_url=site_url(self.request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -148,10 +146,10 @@ class StaffUserCreateView(UserManagerMixin, FormView):
 class UserActiveView(UserManagerMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         user = get_object_or_404(User, pk=pk)
         try:
-            set_user_active(user=user, active=request.POST.get("active") == "1", by=request.user)
+            set_user_active(user=user, active=request.POST.get("active") == "1", by=user_of(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("portal:user-list")
@@ -162,18 +160,17 @@ class ConflictListView(FormView):
 
     template_name = "portal/conflict_list.html"
     form_class = ConflictForm
-    request: AuthenticatedHttpRequest
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if can_view_all_conflicts(request.user):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if can_view_all_conflicts(user_of(request)):
             return AllConflictsView.as_view()(request, *args, **kwargs)
-        if not can_declare_conflicts(request.user):
+        if not can_declare_conflicts(user_of(request)):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            conflicts=conflicts_of(self.request.user),
+            conflicts=conflicts_of(user_of(self.request)),
             municipalities=Municipality.objects.select_related("province").only(
                 "code", "full_name_th", "province__name_th"
             ),
@@ -184,7 +181,7 @@ class ConflictListView(FormView):
         data = form.cleaned_data
         try:
             declare_conflict(
-                reviewer=self.request.user,
+                reviewer=user_of(self.request),
                 reason=data["reason"],
                 municipality=data["municipality"],
                 province=data["province"],
@@ -212,10 +209,10 @@ class AllConflictsView(TemplateView):
 class ConflictWithdrawView(View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        if not can_declare_conflicts(request.user):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not can_declare_conflicts(user_of(request)):
             raise PermissionDenied
-        conflict = get_object_or_404(ReviewerConflict.objects.filter(reviewer=request.user), pk=pk)
+        conflict = get_object_or_404(ReviewerConflict.objects.filter(reviewer=user_of(request)), pk=pk)
         withdraw_conflict(conflict=conflict)
         messages.success(request, _("Conflict of interest withdrawn."))
         return redirect("portal:conflict-list")

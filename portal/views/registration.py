@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from portal.forms import InvitationAcceptForm, InviteEditorForm, OfficerRegistrationForm
-from portal.http import AuthenticatedHttpRequest
+from portal.http import user_of
 from portal.permissions import can_invite_editors
 from portal.ratelimit import client_ip, hit
 from portal.selectors import municipalities_visible_to, search_municipalities
@@ -114,7 +114,7 @@ class InvitationAcceptView(FormView):
     template_name = "portal/invitation_accept.html"
     form_class = InvitationAcceptForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             self.invitation = invitation_for_token(kwargs["token"])
         except ValidationError as error:
@@ -138,9 +138,9 @@ class InvitationAcceptView(FormView):
 class InviteEditorView(View):
     http_method_names = ["post"]
 
-    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-        municipality = get_object_or_404(municipalities_visible_to(request.user), code=code)
-        if not can_invite_editors(request.user, municipality):
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
+        municipality = get_object_or_404(municipalities_visible_to(user_of(request)), code=code)
+        if not can_invite_editors(user_of(request), municipality):
             raise PermissionDenied
         form = InviteEditorForm(request.POST)
         if form.is_valid():
@@ -148,7 +148,7 @@ class InviteEditorView(View):
                 invite_editor(
                     municipality=municipality,
                     email=form.cleaned_data["email"],
-                    by=request.user,
+                    by=user_of(request),
                     site_url=site_url(request),
                 )
             except ValidationError as error:

@@ -16,16 +16,15 @@ from django.views.generic import TemplateView
 
 from portal.enums import Role
 from portal.forms import PasswordResetForm
-from portal.health import run_checks
-from portal.http import AuthenticatedHttpRequest
+from portal.health import read_signals, run_checks
+from portal.http import user_of
 from portal.ratelimit import client_ip, hit
 
 
 class HomeView(TemplateView):
     """The dashboard: what this role does next."""
 
-    request: AuthenticatedHttpRequest
-    templates_by_role = {
+    templates_by_role: dict[str, str] = {
         Role.EDITOR: "portal/home_officer.html",
         Role.SIGNATORY: "portal/home_officer.html",
         Role.REVIEWER: "portal/home_reviewer.html",
@@ -33,11 +32,11 @@ class HomeView(TemplateView):
     }
 
     def get_template_names(self) -> list[str]:
-        return [self.templates_by_role.get(self.request.user.role, "portal/home_officer.html")]
+        return [self.templates_by_role.get(user_of(self.request).role, "portal/home_officer.html")]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["municipality"] = self.request.user.municipality
+        context["municipality"] = user_of(self.request).municipality
         return context
 
 
@@ -72,13 +71,17 @@ class SetLanguageView(View):
 @login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with each check when everything answers, 503 when anything does not."""
+    """503 "unavailable" when a check fails (database, Redis, workers); else 200, "degraded" when beat is stale or
+    the queue is long or holds unsent tasks, "ok" otherwise. Beat and the queue are reported beside the checks."""
     checks = run_checks()
     healthy = all(check.ok for check in checks)
-    body = {
-        "status": "ok" if healthy else "unavailable",
+    signals = read_signals(database_ok=next(check.ok for check in checks if check.name == "database"))
+    status = "unavailable" if not healthy else "ok" if all(signal.ok for signal in signals) else "degraded"
+    body: dict[str, object] = {
+        "status": status,
         "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
     }
+    body.update({signal.name: signal.as_dict() for signal in signals})
     return JsonResponse(body, status=200 if healthy else 503)
 
 

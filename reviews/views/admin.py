@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBase
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,17 +15,21 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from applications.http import application_in_scope
 from applications.models import Application
-from applications.selectors import applications_visible_to
 from indicators.models import AwardCycle
+from indicators.views.mixins import CycleMixin
 from portal.enums import Role
-from portal.http import AuthenticatedHttpRequest
+from portal.http import user_of
 from portal.models import User
 from reviews.forms import AssignForm, AutoAssignForm
 from reviews.permissions import can_manage_assignments
-from reviews.selectors import assignment_overview, reviewer_loads
-from reviews.services import AutoAssignReport, assign_reviewers, auto_assign, unassign_reviewer
-from reviews.views.ranking import CycleMixin, query_with
+from reviews.presenters.board import query_with
+from reviews.selectors import Conflicted, assignment_overview, reviewer_loads
+from reviews.services_assignments import AutoAssignReport, assign_reviewers, auto_assign, unassign_reviewer
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PAGE_SIZE = 50
 
@@ -39,7 +43,7 @@ def report_for_session(
 ) -> dict[str, Any]:
     """The report as plain data, with why each short application is short (three queries)."""
     overview = {application.pk: application for application in assignment_overview(cycle)}
-    loads = {reviewer.pk: reviewer.load for reviewer in reviewer_loads(cycle)}  # type: ignore[attr-defined]
+    loads = {reviewer.pk: reviewer.load for reviewer in reviewer_loads(cycle)}
     short = []
     for application, missing in report.short:
         current = overview.get(application.pk, application)
@@ -73,6 +77,7 @@ class AssignmentsView(CycleMixin, TemplateView):
         applications = assignment_overview(cycle)
         if query.get("unassigned"):
             applications = [application for application in applications if not application.assignments.all()]
+        page: Page[WithAnnotations[Application, Conflicted]]  # the plugin loses the element type in Paginator
         page = Paginator(applications, PAGE_SIZE).get_page(query.get("page"))
         report = self.request.session.pop(_report_key(cycle), None)
         # The form keeps the numbers of the last automatic assignment.
@@ -80,7 +85,7 @@ class AssignmentsView(CycleMixin, TemplateView):
         rows = []
         for application in page.object_list:
             assignments = list(application.assignments.all())
-            conflicted = list({reviewer.pk: reviewer for reviewer in application.conflicted}.values())  # type: ignore[attr-defined]
+            conflicted = list({reviewer.pk: reviewer for reviewer in application.conflicted}.values())
             excluded = {reviewer.pk for reviewer in conflicted} | {assignment.reviewer_id for assignment in assignments}
             rows.append(
                 {
@@ -105,14 +110,14 @@ class AssignmentsView(CycleMixin, TemplateView):
         )
         return context
 
-    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    def post(self, request: HttpRequest, code: str) -> HttpResponse:
         form = AutoAssignForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(code=code, auto_form=form))
         cap = form.cleaned_data["cap"]
         try:
             report = auto_assign(
-                cycle=self.cycle, per_application=form.cleaned_data["per_application"], cap=cap, by=request.user
+                cycle=self.cycle, per_application=form.cleaned_data["per_application"], cap=cap, by=user_of(request)
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -123,18 +128,17 @@ class AssignmentsView(CycleMixin, TemplateView):
         return redirect("reviews:assignments", code=code)
 
 
-class AssignmentActionMixin:
+class AssignmentActionMixin(View):
     """POST-only actions on one application's reviewers: 403 for non-admins, then 404 outside the user's scope."""
 
     http_method_names = ["post"]
-    request: AuthenticatedHttpRequest
     application: Application
 
-    def dispatch(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not can_manage_assignments(request.user):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not can_manage_assignments(user_of(request)):
             raise PermissionDenied
-        self.application = get_object_or_404(applications_visible_to(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        self.application = application_in_scope(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
 
     def back(self) -> HttpResponse:
         page = reverse("reviews:assignments", kwargs={"code": self.application.cycle.code})
@@ -150,14 +154,14 @@ class AssignmentActionMixin:
 
 
 class AssignView(AssignmentActionMixin, View):
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = AssignForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
             return self.back()
         reviewer: User = form.cleaned_data["reviewer"]
         try:
-            assign_reviewers(application=self.application, reviewers=[reviewer], by=request.user)
+            assign_reviewers(application=self.application, reviewers=[reviewer], by=user_of(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return self.back()
@@ -171,9 +175,9 @@ class AssignView(AssignmentActionMixin, View):
 
 
 class UnassignView(AssignmentActionMixin, View):
-    def post(self, request: AuthenticatedHttpRequest, pk: int, reviewer_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int, reviewer_id: int) -> HttpResponse:
         reviewer = get_object_or_404(User, pk=reviewer_id, role=Role.REVIEWER)
-        unassign_reviewer(application=self.application, reviewer=reviewer)
+        unassign_reviewer(application=self.application, reviewer=reviewer, by=user_of(request))
         messages.success(
             request,
             _("{reviewer} no longer reviews {municipality}.").format(

@@ -6,14 +6,13 @@ Rendered on request (one to two seconds); the batch export builds every packet o
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views import View
 
-from applications.selectors import applications_visible_to
-from portal.http import AuthenticatedHttpRequest
+from applications.http import application_in_scope
+from portal.http import user_of
 from reviews.packets import LANGUAGES, packet_filename, render_packet_pdf
 from scoring.permissions import can_view_rankings
 
@@ -27,18 +26,17 @@ class PacketView(View):
     """
 
     http_method_names = ["get"]
-    request: AuthenticatedHttpRequest
 
-    def get(self, request: AuthenticatedHttpRequest, pk: int, language: str) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int, language: str) -> HttpResponse:
         if language not in LANGUAGES:
             raise Http404
-        application = get_object_or_404(applications_visible_to(request.user), pk=pk)
-        if not can_view_rankings(request.user):
+        application = application_in_scope(request, pk)
+        if not can_view_rankings(user_of(request)):
             raise PermissionDenied
         response = HttpResponse(render_packet_pdf(application, language=language), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=False, filename=packet_filename(application, language)
-        )
+        disposition = content_disposition_header(as_attachment=False, filename=packet_filename(application, language))
+        assert disposition is not None  # there is a filename
+        response["Content-Disposition"] = disposition
         # Reviewers' findings: never kept by a shared cache.
         patch_cache_control(response, private=True, no_store=True)
         return response

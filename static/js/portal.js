@@ -63,6 +63,10 @@ function updateProgressBars(root) {
   (root || document).querySelectorAll(".progress-bar[data-percent], .bar-fill[data-percent]").forEach((bar) => {
     bar.style.width = `${bar.dataset.percent}%`;
   });
+  // Marks on a bar (the feedback report's median and best of the size class).
+  (root || document).querySelectorAll(".bar-marker[data-left]").forEach((mark) => {
+    mark.style.left = `${mark.dataset.left}%`;
+  });
 }
 
 function pageStatus() {
@@ -277,4 +281,34 @@ document.addEventListener("keydown", (event) => {
   if (!field.matches || !field.matches(AUTOSAVE_FIELDS) || field.tagName === "TEXTAREA") return;
   event.preventDefault();
   focusNextField(field);
+});
+
+// ---- Embedded documents do not take the focus --------------------------------------------------------------
+// Chromium's PDF viewer takes the focus when a document in a frame (the authorisation letter beside the decision
+// form) finishes loading: what the admin was typing at that moment went into the frame and was lost. The focus goes
+// back where it was, unless the user moved it into the frame (the pointer over it, or Tab).
+let focusedBefore = null;
+let tabbedAt = 0;
+document.addEventListener("focusin", (event) => {
+  if (event.target.tagName !== "IFRAME") focusedBefore = event.target;
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Tab") tabbedAt = Date.now();
+});
+document.querySelectorAll("iframe.letter-preview").forEach((frame) => {
+  let pointerOver = false;
+  frame.addEventListener("pointerenter", () => {
+    pointerOver = true;
+  });
+  frame.addEventListener("pointerleave", () => {
+    pointerOver = false;
+  });
+  window.addEventListener("blur", () => {
+    setTimeout(() => {
+      const byUser = pointerOver || Date.now() - tabbedAt < 500;
+      if (document.activeElement === frame && !byUser && focusedBefore && focusedBefore.isConnected) {
+        focusedBefore.focus();
+      }
+    });
+  });
 });

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from applications.enums import ApplicationStatus, ClarificationStatus
 from applications.models import Application, ClarificationRequest, Evidence, IndicatorValue, ValueChange
-from applications.services import receipt_digest, start_application
+from applications.selectors_submission import receipt_digest
+from applications.services import start_application
 from indicators.enums import CyclePhase
 from portal.services_tokens import create_api_token
 from tests.factories.indicators import make_cycle
@@ -217,6 +218,17 @@ def test_evidence_of_the_wrong_type_is_refused_in_the_language_asked(cast, appli
     assert (error["field"], error["code"]) == ("file", "wrong_type")
     assert message in error["message"]
     assert Evidence.objects.count() == 0
+
+
+def test_evidence_with_a_long_extension_in_its_name_is_stored_under_the_real_type(cast, application):
+    client = api_client(cast.editor_a)
+    upload = SimpleUploadedFile("report." + "p" * 200, PDF_BYTES)
+
+    response = client.post(api("application-evidence", application.pk, "CA-01"), {"file": upload})
+
+    assert response.status_code == 201
+    assert response.json()["name"] == "report.pdf"
+    assert Evidence.objects.get().file.name.endswith(".pdf")
 
 
 def test_evidence_list_gives_name_type_size_and_hash(cast, application):

@@ -13,16 +13,11 @@ from django.utils import timezone, translation
 
 from applications.enums import ApplicationStatus, Channel
 from applications.models import Application, Evidence, IndicatorValue, ReviewerAssignment, StatusChange
-from applications.services import (
-    receipt_digest,
-    reopen_application,
-    save_value,
-    start_application,
-    submit_application,
-)
+from applications.selectors_submission import receipt_digest
+from applications.services import reopen_application, save_value, start_application, submit_application
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
-from reviews.services import assign_reviewers
+from reviews.services_assignments import assign_reviewers
 from tests.factories.indicators import load_shipped_framework, make_cycle
 from tests.factories.portal import MunicipalityFactory, UserFactory
 
@@ -298,7 +293,7 @@ def test_application_form_query_count_is_constant(
     # User (the session is read from the cache), application (with its deadline), areas, indicators, values, evidence,
     # the user's municipality; the session renewed, as on the first request after logging in (savepoint, update,
     # release).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # the header's unread notifications count is one of them
         response = client.get(url("detail", application), {"section": "CA"})
 
     assert response.status_code == 200
@@ -741,8 +736,8 @@ def test_submitted_application_shows_the_locked_view(cast, application):
 
 
 def test_reviewer_never_sees_a_draft_even_when_assigned(cast, application):
-    # Assigning a draft is refused (reviews.services.assign_reviewers); an assignment left from before a reopening
-    # still shows the reviewer nothing.
+    # Assigning a draft is refused (reviews.services_assignments.assign_reviewers); an assignment left from before a
+    # reopening still shows the reviewer nothing.
     ReviewerAssignment.objects.create(application=application, reviewer=cast.reviewer, assigned_by=cast.admin)
     client = logged_in(cast.reviewer)
 

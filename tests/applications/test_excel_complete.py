@@ -20,7 +20,7 @@ from applications.imports import apply_import, check_import
 from applications.models import IndicatorValue, ValueChange
 from applications.selectors import applicable_indicators
 from applications.services import start_application
-from applications.spreadsheets import COLUMNS
+from applications.spreadsheets.columns import COLUMNS
 from indicators.enums import CyclePhase
 from tests.factories.indicators import make_cycle
 
@@ -131,7 +131,7 @@ def test_a_description_on_a_number_row_is_an_error_naming_the_indicator(cast, ap
 
 
 def _template(application):
-    from applications.spreadsheets import build_template
+    from applications.spreadsheets.template import build_template
 
     return build_template(application, language="th")
 

@@ -78,8 +78,7 @@ def test_template_download_is_an_xlsx_with_a_thai_file_name(client, cast, applic
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_TYPE
     thai_name = quote("ค่าตัวชี้วัด_เทศบาลนครยะลา_esc-excel.xlsx", safe="")
-    fallback = f"esc-esc-excel-{cast.municipality_a.code}.xlsx"
-    assert response["Content-Disposition"] == f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{thai_name}"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{thai_name}"
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [cell.value for cell in sheet[1]][:5] == ["รหัส", "ตัวชี้วัด", "หน่วย", "ค่าที่ยอมรับ", "ค่า"]
 
@@ -90,7 +89,7 @@ def test_template_download_follows_the_language_of_the_page(client, cast, applic
 
     response = client.get(reverse("applications:excel-template", args=[application.pk]))
 
-    assert response["Content-Disposition"].endswith("filename*=UTF-8''indicator-values_Yala_esc-excel.xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="indicator-values_Yala_esc-excel.xlsx"'
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Indicators", "Instructions", "_portal"]
 
 
@@ -166,6 +165,7 @@ def test_a_png_renamed_xlsx_is_refused_on_the_run_page(client, cast, application
 
     run = application.imports.get()
     assert run.status == ImportStatus.REFUSED
+    assert not run.file  # a refused file is not kept on disk
     page = client.get(response["Location"])
     assert b'data-testid="run-refused"' in page.content
     assert page.context["can_apply"] is False
@@ -202,7 +202,7 @@ def test_import_page_query_count_is_constant(client, cast, application, run_coun
         make_run(application, cast.editor_a, name=f"{index}.xlsx")
     client.force_login(cast.editor_a)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # the header's unread notifications count is one of them
         response = client.get(reverse("applications:excel-import", args=[application.pk]))
 
     assert response.status_code == 200

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications.models import ValueChange
-from applications.services import save_profile, save_value, start_application, upload_evidence
+from applications.services import save_profile, save_value, start_application
+from applications.services_evidence import upload_evidence
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
 from tests.factories.indicators import make_cycle

@@ -1,4 +1,6 @@
 import hashlib
+import io
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,20 +14,18 @@ from django.utils import timezone, translation
 
 from applications.enums import ApplicationStatus, Channel
 from applications.models import Application, Evidence, IndicatorValue, StatusChange, ValueChange
+from applications.selectors_submission import receipt_digest, submission_report
 from applications.services import (
     StaleValueError,
     confirm_copied_value,
-    delete_evidence,
     prefill_from_previous,
-    receipt_digest,
     reopen_application,
     save_profile,
     save_value,
     start_application,
-    submission_report,
     submit_application,
-    upload_evidence,
 )
+from applications.services_evidence import delete_evidence, upload_evidence
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
 from indicators.services import grant_extension
@@ -683,6 +683,47 @@ def test_upload_evidence_refuses_other_types(cast, application, name, content):
     assert (Evidence.objects.count(), ValueChange.objects.count()) == (0, 0)
 
 
+def test_upload_evidence_is_stored_under_the_extension_of_its_real_type(cast, application):
+    evidence = attach(application, "CA-01", cast.editor_a, name="x.pdf.html", content=PDF_BYTES)
+
+    assert (evidence.name, Path(evidence.file.name).suffix) == ("x.pdf.pdf", ".pdf")
+
+
+def _workbook(*extra_parts):
+    """A minimal XLSX zip, with extra parts (e.g. macros) added."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for part in extra_parts:
+            archive.writestr(part, "x")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("part", "message"),
+    [
+        ("xl/vbaProject.bin", "The workbook contains macros"),
+        ("xl/macrosheets/sheet1.xml", "The workbook contains macros"),
+        ("xl/externalLinks/externalLink1.xml", "The workbook links to other files or data sources"),
+        ("xl/connections.xml", "The workbook links to other files or data sources"),
+    ],
+)
+def test_upload_evidence_refuses_a_workbook_with_macros_or_links(cast, application, part, message):
+    with pytest.raises(ValidationError) as error:
+        attach(application, "CA-01", cast.editor_a, name="data.xlsx", content=_workbook(part))
+
+    assert error.value.code == "active_content"
+    assert error.value.messages[0].startswith(message)
+    assert Evidence.objects.count() == 0
+
+
+def test_upload_evidence_accepts_a_plain_workbook(cast, application):
+    evidence = attach(application, "CA-01", cast.editor_a, name="data.xlsx", content=_workbook("xl/media/image1.png"))
+
+    assert (evidence.file_type, Path(evidence.file.name).suffix) == ("xlsx", ".xlsx")
+
+
 def test_upload_evidence_refuses_a_file_over_20_mb(cast, application):
     content = PDF_BYTES + b"0" * (20 * MB + 1 - len(PDF_BYTES))
 
@@ -712,11 +753,17 @@ def test_upload_evidence_on_a_locked_application_is_refused(cast, application):
     assert Evidence.objects.count() == 0
 
 
-def test_delete_evidence_removes_the_file_and_logs_it(cast, application):
+def test_delete_evidence_removes_the_file_once_committed_and_logs_it(
+    cast, application, django_capture_on_commit_callbacks
+):
     evidence = attach(application, "CA-01", cast.editor_a)
     path = evidence.file.path
 
-    delete_evidence(evidence=evidence, by=cast.signatory_a)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        delete_evidence(evidence=evidence, by=cast.signatory_a)
+    assert Path(path).exists() is True  # not before the deletion commits: a rollback keeps row and file together
+    for callback in callbacks:
+        callback()
 
     assert Evidence.objects.count() == 0
     assert list(ValueChange.objects.order_by("pk").values_list("field", "old", "changed_by")) == [
@@ -832,8 +879,10 @@ def test_submit_application_locks_records_and_mails_the_receipt(cast, applicatio
     assert list(StatusChange.objects.values_list("from_status", "to_status", "changed_by")) == [
         (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, cast.signatory_a.pk)
     ]
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == sorted([cast.editor_a.email, cast.signatory_a.email])
+    # One e-mail per officer, each in their own language.
+    assert [message.to for message in mail.outbox] == [
+        [email] for email in sorted([cast.editor_a.email, cast.signatory_a.email])
+    ]
     assert digest in mail.outbox[0].body.splitlines()
 
 
@@ -855,7 +904,9 @@ def test_submit_application_mails_only_active_officers_of_the_municipality(
     with django_capture_on_commit_callbacks(execute=True):
         lock(application, cast.signatory_a)
 
-    assert [message.to for message in mail.outbox] == [sorted([cast.editor_a.email, cast.signatory_a.email])]
+    assert [message.to for message in mail.outbox] == [
+        [email] for email in sorted([cast.editor_a.email, cast.signatory_a.email])
+    ]
 
 
 def test_submit_application_twice_with_the_same_digest_submits_once(
@@ -875,7 +926,7 @@ def test_submit_application_twice_with_the_same_digest_submits_once(
         digest,
     )
     assert StatusChange.objects.count() == 1
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the receipt, once, to each of the two officers
 
 
 @pytest.mark.parametrize("user", ["editor_a", "editor_b", "reviewer", "admin"])
@@ -954,8 +1005,9 @@ def test_reopen_application_unlocks_logs_and_mails_the_reason(cast, application,
         (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, "", cast.signatory_a.pk),
         (ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT, "แก้ไขค่า CA-01 ตามหนังสือ", cast.admin.pk),
     ]
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == sorted([cast.editor_a.email, cast.signatory_a.email])
+    assert [message.to for message in mail.outbox] == [
+        [email] for email in sorted([cast.editor_a.email, cast.signatory_a.email])
+    ]
     assert "แก้ไขค่า CA-01 ตามหนังสือ" in mail.outbox[0].body.splitlines()
 
 

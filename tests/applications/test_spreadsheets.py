@@ -10,13 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from applications import spreadsheets
 from applications.enums import ApplicationStatus, Channel, ImportStatus
 from applications.imports import apply_import, check_import, is_ready_to_apply
 from applications.models import Application, IndicatorValue, ValueChange
 from applications.selectors import applicable_indicators
 from applications.services import save_value, start_application
-from applications.spreadsheets import UploadError, build_template, column_label, read_upload
+from applications.spreadsheets.columns import column_label
+from applications.spreadsheets.template import build_template
+from applications.spreadsheets.upload import UploadError, read_upload
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
 from tests.factories.indicators import make_cycle
@@ -263,7 +264,7 @@ def test_read_upload_refuses_missing_columns(application):
 
 
 def test_read_upload_refuses_a_file_that_unpacks_to_too_much(application, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1_000)
+    monkeypatch.setattr("applications.spreadsheets.upload.MAX_UNPACKED_BYTES", 1_000)
 
     rows, errors = read_upload(as_upload(template(application)), application=application)
 

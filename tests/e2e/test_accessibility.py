@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from io import StringIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -20,19 +20,24 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, Page
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from applications.enums import ApplicationStatus, ImportStatus
 from applications.models import Application, ClarificationRequest, Evidence, ImportRun
+from applications.notifications import notify_results_published
 from applications.selectors import application_sections
 from indicators.models import AwardCycle
 from portal.enums import RegistrationStatus, Role
-from portal.models import Municipality, OfficerRegistration, ReviewerConflict, User
+from portal.models import Municipality, Notification, OfficerRegistration, ReviewerConflict, User
 from reviews.models import ExportRun
 from scoring.models import ScoreRun
 from tests.e2e.conftest import SCREENSHOTS
 from tests.test_permission_matrix import MATRIX
+
+if TYPE_CHECKING:
+    from playwright._impl._api_structures import SetCookieParam  # the cookie type sync_api does not export
 
 # The mark makes pytest-django set up the test database; the data itself is the module's (`site`), committed.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -103,10 +108,13 @@ def officer_pages(role: str) -> list[Visit]:
             lambda o: {"pk": o["draft"].pk, "request_id": o["question"].pk},
         ),
         Visit(role, "reviews:decision-history", lambda o: {"pk": o["submitted"].pk}),
+        Visit(role, "scoring:feedback", lambda o: {"pk": o["feedback_application"].pk}),
         Visit(role, "portal:municipality-detail", lambda o: {"code": YALA}),
         Visit(role, "password_change"),
         Visit(role, "password_change_done"),
         Visit(role, "portal:api-tokens"),
+        Visit(role, "dashboards:municipality", label="municipality-dashboard"),
+        Visit(role, "portal:notification-list"),
     ]
     return pages
 
@@ -131,6 +139,9 @@ SECTIONS = ["CA", "CW", "CL", "UB", "CE", "GOV"]
 VISITS: list[Visit] = [
     # Anyone, logged in or not
     Visit("anonymous", "login"),
+    Visit("anonymous", "reviews:results-list"),
+    Visit("anonymous", "reviews:results-cycle", lambda o: {"code": "esc-2021"}),  # the demo's published cycle
+    Visit("anonymous", "reviews:data-dictionary", lambda o: {"code": "esc-2021"}),
     Visit("anonymous", "password_reset"),
     Visit("anonymous", "password_reset_done"),
     Visit("anonymous", "password_reset_confirm", lambda o: {"uidb64": "MQ", "token": "bad-token"}),
@@ -181,7 +192,18 @@ VISITS: list[Visit] = [
     Visit("admin", "reviews:assignments", cycle),
     Visit("admin", "reviews:board", cycle),
     Visit("admin", "reviews:exports", cycle),
+    Visit("admin", "indicators:cycle-publish", cycle),
+    Visit("admin", "reviews:asean-outcomes", lambda o: {"code": "esc-2021"}),
     Visit("admin", "scoring:runs", cycle),
+    Visit("admin", "dashboards:cycle", cycle, label="cycle-dashboard"),
+    Visit("admin", "scoring:feedback", lambda o: {"pk": o["feedback_application"].pk}),
+    Visit("admin", "portal:notification-list"),
+    Visit("admin", "portal:mail-template-list"),
+    Visit("admin", "portal:mail-template-edit", lambda o: {"event": "decision_recorded"}),
+    Visit("admin", "portal:sent-mail-list"),
+    Visit("admin", "portal:mailing-list"),
+    Visit("admin", "portal:mailing-detail", lambda o: {"pk": o["mailing"].pk}),
+    Visit("admin", "portal:audit-log"),
 ]
 
 # URL names of the permission matrix that are not pages: actions (POST), files, the JSON API, redirects, and the
@@ -195,6 +217,11 @@ NOT_PAGES = {
     "portal:registration-letter": "file",
     "portal:user-active": "POST",
     "portal:conflict-withdraw": "POST",
+    "portal:notification-open": "POST",
+    "portal:notification-read-all": "POST",
+    "portal:mail-template-preview": "fragment of the template page",
+    "portal:mail-template-reset": "POST",
+    "portal:mailing-decide": "POST",
     "portal:municipality-search": "fragment of the registration form",
     "indicators:cycle-phase": "POST",
     "indicators:framework-new-version": "POST",
@@ -217,6 +244,7 @@ NOT_PAGES = {
     "scoring:application-scores": "fragment of the application page",
     "scoring:estimate": "fragment of the application form",
     "scoring:ranking": "redirect to the board",
+    "dashboards:cycle-latest": "redirect to the newest cycle's dashboard",
     "scoring:run-progress": "fragment of the score runs page",
     "reviews:site-visit-photo": "file",
     "reviews:value-review": "POST",
@@ -228,10 +256,19 @@ NOT_PAGES = {
     "reviews:unassign": "POST",
     "reviews:decide": "POST",
     "reviews:packet": "PDF",
+    "scoring:feedback-pdf": "PDF (its text is checked in tests/scoring/test_feedback.py)",
     "reviews:export-progress": "fragment of the exports page",
     "reviews:export-download": "file",
     "reviews:export-excel": "file",
     "reviews:export-csv": "file",
+    "indicators:cycle-publish POST": "POST",
+    "reviews:asean-outcomes POST": "POST",
+    "reviews:results-cycle GET": "404 for an unpublished cycle",
+    "reviews:open-data-csv GET": "404 for an unpublished cycle",
+    "reviews:open-data-csv": "file",
+    "reviews:open-data-json": "file",
+    "reviews:data-dictionary-csv": "file",
+    "reviews:data-dictionary-json": "file",
 }
 
 
@@ -254,6 +291,7 @@ def build_objects() -> dict[str, Any]:
     reviewed = Application.objects.filter(
         cycle=cycle, status=ApplicationStatus.UNDER_REVIEW, assignments__reviewer=users["reviewer"]
     ).first()
+    assert reviewed is not None
     decided = Application.objects.filter(cycle=cycle, status=ApplicationStatus.SHORTLISTED).first()
     compared = Application.objects.filter(cycle=cycle, category_code="CA").exclude(status=ApplicationStatus.DRAFT)[:2]
     indicator = cycle.framework.indicators.get(code="CA-01")
@@ -271,9 +309,11 @@ def build_objects() -> dict[str, Any]:
     question = ClarificationRequest.objects.create(
         application=draft, indicator=indicator, question="โปรดแนบข้อมูลรายวันจากสถานีตรวจวัด", asked_by=users["reviewer"]
     )
+    reviewed_value = reviewed.values.select_related("indicator").first()
+    assert reviewed_value is not None
     ClarificationRequest.objects.create(
         application=reviewed,
-        indicator=reviewed.values.select_related("indicator").first().indicator,
+        indicator=reviewed_value.indicator,
         question="โปรดยืนยันปีของข้อมูล",
         asked_by=users["reviewer"],
     )
@@ -307,7 +347,14 @@ def build_objects() -> dict[str, Any]:
         reviewer=users["reviewer"], municipality=Municipality.objects.get(code=HAT_YAI), reason="เคยทำงานที่นี่"
     )
     assert ScoreRun.objects.filter(cycle=cycle).exists()
+    # The feedback report needs published results: those of the submitted application's cycle.
+    AwardCycle.objects.filter(pk=submitted.cycle_id).update(results_published_at=timezone.now())
+    # Decisions on two applications wait in the outbox; the officers have notifications.
+    mailing = notify_results_published(cycle, by=users["admin"])
+    for role in ("editor", "signatory", "admin"):
+        Notification.objects.create(user=users[role], event="invitation", title="ผลการคัดเลือกประกาศแล้ว", link="/")
     return {
+        "mailing": mailing,
         "users": users,
         "cycle": cycle,
         "draft": draft,
@@ -319,6 +366,7 @@ def build_objects() -> dict[str, Any]:
         "question": question,
         "import_run": import_run,
         "registration": registration,
+        "feedback_application": submitted,
     }
 
 
@@ -348,15 +396,16 @@ def tabs(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
     """One logged-in browser tab per role, language and viewport, made when first asked for and kept for the module."""
     made: dict[tuple[str, str, str], BrowserContext] = {}
 
-    def get(role: str, language: str, viewport: dict[str, int] | None = None) -> Page:
+    def get(role: str, language: str, viewport: ViewportSize | None = None) -> Page:
         viewport = viewport or {"width": 1280, "height": 800}
         key = (role, language, f"{viewport['width']}x{viewport['height']}")
         if key not in made:
             context = browser.new_context(locale="en-US", viewport=viewport, base_url=site.url)
-            cookies = [{"name": "django_language", "value": language, "url": site.url}]
+            cookies: list[SetCookieParam] = [{"name": "django_language", "value": language, "url": site.url}]
             if role != "anonymous":
                 cookies.append({"name": "sessionid", "value": site.sessions[role], "url": site.url})
             context.add_cookies(cookies)
+            context.add_init_script(CSP_LISTENER)
             context.new_page()
             made[key] = context
         return made[key].pages[0]
@@ -374,7 +423,8 @@ def address(site: Site, visit: Visit) -> str:
 def open_page(page: Page, path: str) -> Page:
     page.goto(path)
     # The fragments htmx loads into the page (estimate, scores, progress) are requested before `load`; wait for them.
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    # A locator, not wait_for_function: that evaluates a string in the page, which the CSP refuses.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     return page
 
 
@@ -389,6 +439,14 @@ def report(violations: list[dict[str, Any]]) -> str:
 
 
 AXE = Axe()
+# Every page records what the Content-Security-Policy refused (an inline script or style, a foreign source).
+CSP_LISTENER = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI || "inline"} ${where}`);
+});
+"""
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -400,6 +458,7 @@ def test_page_has_no_accessibility_violations(tabs, site, visit, language):
     violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
     if violations:
         pytest.fail(f"{page.url}\n{report(violations)}", pytrace=False)
+    assert page.evaluate("window.cspViolations") == [], page.url
 
 
 def test_on_a_phone_the_fields_come_before_the_sidebar_and_the_estimate(tabs, site):

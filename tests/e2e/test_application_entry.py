@@ -231,7 +231,9 @@ def test_editor_fills_in_and_signatory_submits(
     submit_as_signatory(context.new_page(), live_server.url, application, cast)
     context.close()
 
-    assert [message.to for message in mail.outbox] == [sorted([cast.editor_a.email, cast.signatory_a.email])]
+    assert [message.to for message in mail.outbox] == [
+        [email] for email in sorted([cast.editor_a.email, cast.signatory_a.email])
+    ]
     page.reload()
     expect(page.get_by_test_id("locked-notice")).to_be_visible()
     screenshot("application-11-locked-editor")

@@ -80,3 +80,21 @@ def test_an_empty_required_field_is_explained_under_it_in_the_page_s_language(
     page.get_by_role("button", name=reject, exact=True).click()
     expect(page.locator(".alert").first).to_be_visible()
     assert OfficerRegistration.objects.get(pk=registration.pk).status == RegistrationStatus.REJECTED
+
+
+def test_the_letter_preview_does_not_take_the_focus_from_the_decision_form(live_server, page, cast, registration):
+    # Chromium's PDF viewer takes the focus when the letter finishes loading; here the frame is focused by script, as
+    # the viewer does, while the admin is in the reason field: the focus comes back. With the pointer over the
+    # letter (the admin clicking into it), it stays there.
+    log_in_as_admin(page, live_server.url, cast.admin.email, "th")
+    page.goto(f"{live_server.url}{reverse('portal:registration-detail', args=[registration.pk])}")
+    reason = page.locator("textarea[name=reason]")
+    reason.focus()
+
+    page.evaluate("document.querySelector('iframe.letter-preview').focus()")
+
+    expect(reason).to_be_focused()
+    page.locator("iframe.letter-preview").hover()
+    page.evaluate("document.querySelector('iframe.letter-preview').focus()")
+    page.wait_for_timeout(200)  # the check runs on the next turn of the event loop
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"

@@ -12,7 +12,7 @@ from applications.models import Application, IndicatorValue
 from applications.services import start_application
 from indicators.enums import CyclePhase, Track
 from portal.municipality_data import read_municipality_rows
-from portal.services import load_municipalities
+from portal.services_municipalities import load_municipalities
 from reviews.enums import VerificationStatus
 from reviews.models import RubricScore, ValueReview
 from tests.e2e.test_review_workflow import log_in, submitted_application

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfWriter
 
 from portal.municipality_data import read_municipality_rows
-from portal.services import load_municipalities
+from portal.services_municipalities import load_municipalities
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories.portal import TEST_PASSWORD, UserFactory
 

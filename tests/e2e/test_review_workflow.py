@@ -16,7 +16,7 @@ from applications.services import save_value, start_application
 from indicators.enums import CyclePhase, Track
 from reviews.enums import DecisionOutcome, DecisionRound
 from reviews.models import Decision, RubricScore
-from reviews.services import assign_reviewers
+from reviews.services_assignments import assign_reviewers
 from scoring.enums import RunStatus
 from scoring.models import ApplicationScore, ScoreRun
 from scoring.services import execute_run
@@ -189,7 +189,9 @@ def reviewer_reads_the_answer_and_finishes(page: Page, cast, screenshot) -> None
 def run_pending_score_runs() -> None:
     """No Celery worker in a browser test: run what the review queued (rubric score, question, amendment)."""
     for run_id in ScoreRun.objects.exclude(status=RunStatus.DONE).order_by("pk").values_list("pk", flat=True):
-        assert execute_run(run_id).status == RunStatus.DONE
+        run = execute_run(run_id)
+        assert run is not None
+        assert run.status == RunStatus.DONE
 
 
 def admin_shortlists(page: Page, url: str, cast, application: Application) -> None:
@@ -236,7 +238,9 @@ def test_reviewer_scores_queries_officer_answers_admin_shortlists(
     mail.outbox.clear()
 
     reviewer_scores_and_queries(page, live_server.url, cast, screenshot)
-    assert [sorted(message.to) for message in mail.outbox] == [sorted([cast.editor_a.email, cast.signatory_a.email])]
+    assert sorted(message.to for message in mail.outbox) == [
+        [email] for email in sorted([cast.editor_a.email, cast.signatory_a.email])
+    ]
 
     officer = browser.new_context(**browser_context_args)
     officer_answers(officer.new_page(), live_server.url, cast)

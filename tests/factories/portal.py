@@ -7,7 +7,7 @@ from portal.models import Municipality, Province, User
 TEST_PASSWORD = "correct-horse-battery-2569"
 
 
-class ProvinceFactory(DjangoModelFactory):
+class ProvinceFactory(DjangoModelFactory[Province]):
     class Meta:
         model = Province
         django_get_or_create = ("code",)
@@ -17,7 +17,7 @@ class ProvinceFactory(DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Test Province {n}")
 
 
-class MunicipalityFactory(DjangoModelFactory):
+class MunicipalityFactory(DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
 
@@ -34,7 +34,7 @@ class MunicipalityFactory(DjangoModelFactory):
     area_km2 = factory.Faker("pydecimal", left_digits=2, right_digits=2, positive=True)
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

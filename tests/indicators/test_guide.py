@@ -1,6 +1,8 @@
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -89,7 +91,7 @@ class Page(HTMLParser):
         return element.text
 
 
-def public_cycle(framework_name: str = "esc-2021", **fields: object) -> AwardCycle:
+def public_cycle(framework_name: str = "esc-2021", **fields: Any) -> AwardCycle:
     return make_cycle(
         code=f"guide-{framework_name}",
         framework=load_shipped_framework(framework_name),
@@ -280,3 +282,63 @@ def test_navigation_links_every_visitor_to_the_guide(client, cast, role):
 
     links = Page(response.content.decode()).find(data_testid="nav-guide")
     assert [(link.attrs["href"], link.text) for link in links] == [(reverse("indicators:guide-index"), "คู่มือตัวชี้วัด")]
+
+
+ASEAN_DATES = {
+    "asean_handover_on": dt.date(2026, 12, 1),
+    "asean_selection_on": dt.date(2027, 3, 15),
+    "asean_endorsement_on": dt.date(2027, 8, 20),
+    "asean_ceremony_on": dt.date(2027, 10, 28),
+}
+
+
+def timeline(page: Page) -> dict[str, tuple[str, str]]:
+    """The timeline's dates: {field: (label, date as shown)}, in the page's order."""
+    (section,) = page.find(data_testid="cycle-timeline")
+    terms = page.find(tag="dt", inside=section)
+    dates = page.find(tag="dd", inside=section)
+    return {dd.attrs["data-date"]: (term.text, dd.text) for term, dd in zip(terms, dates, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        pytest.param(
+            "th",
+            {
+                "call_opens_on": ("วันเปิดรับสมัคร", "2 มี.ค. 2569"),
+                "asean_handover_on": ("ส่งมอบให้คณะทำงานอาเซียน", "1 ธ.ค. 2569"),
+                "asean_selection_on": ("การคัดเลือกระดับอาเซียน", "15 มี.ค. 2570"),
+                "asean_endorsement_on": ("การรับรองของเจ้าหน้าที่อาวุโส", "20 ส.ค. 2570"),
+                "asean_ceremony_on": ("พิธีมอบรางวัลระดับรัฐมนตรี", "28 ต.ค. 2570"),
+            },
+            id="th",
+        ),
+        pytest.param(
+            "en",
+            {
+                "call_opens_on": ("Call opens", "2 Mar 2026"),
+                "asean_handover_on": ("Hand-over to the ASEAN working group", "1 Dec 2026"),
+                "asean_selection_on": ("ASEAN regional selection", "15 Mar 2027"),
+                "asean_endorsement_on": ("Senior officials' endorsement", "20 Aug 2027"),
+                "asean_ceremony_on": ("Ministers' award ceremony", "28 Oct 2027"),
+            },
+            id="en",
+        ),
+    ],
+)
+def test_guide_timeline_lists_the_asean_dates_in_the_readers_calendar(client, language, expected):
+    cycle = public_cycle(call_opens_on=dt.date(2026, 3, 2), **ASEAN_DATES)
+    client.cookies["django_language"] = language
+
+    response = client.get(guide_url(cycle))
+
+    assert timeline(Page(response.content.decode())) == expected
+
+
+def test_guide_has_no_timeline_while_no_date_is_set(client):
+    cycle = public_cycle()
+
+    response = client.get(guide_url(cycle))
+
+    assert Page(response.content.decode()).find(data_testid="cycle-timeline") == []

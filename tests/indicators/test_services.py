@@ -131,6 +131,8 @@ def test_opening_the_call_needs_a_submission_deadline(cast):
         (CyclePhase.CALL_OPEN, CyclePhase.ARCHIVED),
         (CyclePhase.DESK_REVIEW, CyclePhase.CALL_OPEN),
         (CyclePhase.ARCHIVED, CyclePhase.DRAFT),
+        (CyclePhase.PACKETS_EXPORTED, CyclePhase.ARCHIVED),
+        (CyclePhase.ASEAN_SELECTION, CyclePhase.ASEAN_HANDOVER),
     ],
 )
 def test_an_illegal_phase_transition_is_refused_with_a_clear_message(cast, current, target):
@@ -154,6 +156,10 @@ def test_every_allowed_transition_walks_a_cycle_from_draft_to_archived(cast):
         CyclePhase.COMMITTEE_RANKING,
         CyclePhase.NATIONAL_DECISION,
         CyclePhase.PACKETS_EXPORTED,
+        CyclePhase.ASEAN_HANDOVER,
+        CyclePhase.ASEAN_SELECTION,
+        CyclePhase.ASEAN_ENDORSEMENT,
+        CyclePhase.ASEAN_CEREMONY,
         CyclePhase.ARCHIVED,
     ]
 
@@ -273,6 +279,8 @@ def test_clone_cycle_copies_settings_shifts_dates_and_copies_the_framework_as_a_
         call_opens_on=dt.date(2024, 3, 1),
         submission_deadline=dt.datetime(2024, 6, 28, 16, 30, tzinfo=BANGKOK),
         national_decision_on=dt.date(2024, 10, 31),
+        asean_ceremony_on=dt.date(2024, 12, 5),
+        results_published_at=dt.datetime(2024, 11, 1, 9, 0, tzinfo=BANGKOK),
         quota_certificates_total=10,
     )
 
@@ -289,6 +297,8 @@ def test_clone_cycle_copies_settings_shifts_dates_and_copies_the_framework_as_a_
     assert (clone.phase, clone.previous, clone.esc_award_edition, clone.certificate_edition) == ("draft", source, 8, 7)
     assert clone.submission_deadline == source.submission_deadline + shift
     assert clone.national_decision_on == dt.date(2024, 10, 31) + shift
+    assert (clone.asean_ceremony_on, clone.asean_handover_on) == (dt.date(2024, 12, 5) + shift, None)
+    assert clone.results_published_at is None
     assert clone.quota_certificates_total == 10
     assert (clone.framework.version, clone.framework.is_frozen) == (2, False)
     assert list(clone.size_classes.values_list("code", "min_population", "max_population")) == [

@@ -130,3 +130,47 @@ def test_an_unknown_api_path_answers_404_in_the_error_format(client):
 
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["applications/null/values/a%0Ab/", "nowhere%0A/", "%0D%0A"])
+def test_an_unknown_api_path_with_a_line_break_answers_404_in_the_error_format(client, path):
+    response = client.put(f"/api/v1/{path}", {"value": "1"}, content_type="application/json")
+
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method", ["put", "get", "post"])
+def test_an_indicator_code_with_a_nul_character_answers_404_in_the_error_format(client, cast, application, method):
+    client.force_login(cast.editor_a)
+    url = {
+        "put": f"/api/v1/applications/{application.pk}/values/CA%00/",
+        "get": f"/api/v1/applications/{application.pk}/values/%00/evidence/",
+        "post": f"/api/v1/applications/{application.pk}/values/CA-01%00/evidence/",
+    }[method]
+
+    response = getattr(client, method)(url)
+
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_a_request_with_too_many_fields_answers_400_in_the_error_format(client, cast, application):
+    client.force_login(cast.editor_a)
+    url = reverse("api:application-value", args=[application.pk, "CA-02"])
+    fields = "&".join(f"field{number}=1" for number in range(1200))  # DATA_UPLOAD_MAX_NUMBER_FIELDS is 1000
+
+    in_the_body = client.put(f"{url}?lang=en", fields, content_type="application/x-www-form-urlencoded")
+    in_the_query = client.get(f"{reverse('api:application-list')}?lang=en&{fields}")
+
+    assert [(response.status_code, response["Content-Type"]) for response in (in_the_body, in_the_query)] == [
+        (400, "application/json"),
+        (400, "application/json"),
+    ]
+    assert in_the_body.json()["errors"] == [
+        {"field": None, "code": "too_many_fields", "message": "The request has too many fields or files."}
+    ]
+    # A query that cannot be read cannot ask for a language either: Thai, the default.
+    assert in_the_query.json()["errors"] == [
+        {"field": None, "code": "too_many_fields", "message": "คำขอมีช่องข้อมูลหรือไฟล์มากเกินไป"}
+    ]

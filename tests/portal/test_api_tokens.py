@@ -100,6 +100,16 @@ def test_a_wrong_secret_with_a_known_prefix_is_refused(client, cast, application
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize(
+    "token", ["esc_\x00_secret", "esc_ABCD_secret", "esc_a1b2c3d4x_secret", "esc_" + "a" * 17 + "_s"]
+)
+def test_a_token_whose_prefix_cannot_be_ours_is_refused_with_401(client, application, token):
+    response = client.get(f"{detail_url(application)}?lang=en", **bearer(token))
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["message"] == "This API token is not valid."
+
+
 def test_a_read_token_may_not_put_and_a_read_write_token_may(client, cast, application):
     read = create_api_token(user=cast.editor_a, name="r", scope="read").plaintext
     write = create_api_token(user=cast.editor_a, name="w", scope="read-write").plaintext

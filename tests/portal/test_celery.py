@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.conf import settings
+from kombu.transport.redis import Channel as RedisChannel
 
 from portal.celery import app
 from portal.models import WorkerHeartbeat
@@ -54,14 +55,16 @@ def test_task_run_twice_updates_the_same_row(celery_worker):
 
 def queued_messages() -> int:
     with app.connection_for_write() as connection:
-        return connection.default_channel.client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+        channel = connection.default_channel
+        assert isinstance(channel, RedisChannel)  # the test broker is Redis
+        return channel.client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_enqueue_after_commit_sends_nothing_until_the_transaction_commits():
     from django.db import transaction
 
-    from portal.tasks import enqueue_after_commit
+    from portal.queueing import enqueue_after_commit
 
     app.control.purge()
 
@@ -78,7 +81,7 @@ def test_enqueue_after_commit_sends_nothing_until_the_transaction_commits():
 def test_enqueue_after_commit_sends_nothing_when_the_transaction_rolls_back():
     from django.db import transaction
 
-    from portal.tasks import enqueue_after_commit
+    from portal.queueing import enqueue_after_commit
 
     app.control.purge()
 

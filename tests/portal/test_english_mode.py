@@ -12,17 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications.services import (
-    receipt_digest,
-    reopen_application,
-    save_value,
-    start_application,
-    submit_application,
-)
+from applications.selectors_submission import receipt_digest
+from applications.services import reopen_application, save_value, start_application, submit_application
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
-from portal.emails import send_after_commit
 from portal.i18n import current_language, localized
+from portal.notifications.services import notify
 from portal.thai import period_label
 from scoring.services import request_cycle_rescore
 from tests.factories.indicators import load_shipped_framework, make_cycle
@@ -229,16 +224,18 @@ def test_a_mail_names_records_and_dates_in_the_recipients_language(
     submitted_at = dt.datetime(2027, 5, 12, 3, 30, tzinfo=dt.UTC)  # 10:30 in Bangkok
 
     with django_capture_on_commit_callbacks(execute=True):
-        send_after_commit(
-            template="application_receipt",
+        notify(
+            event="application_receipt",
             to=["a@example.go.th"],
             language=language,
-            municipality=cast.municipality_a,
-            cycle=application.cycle,
-            application=application,
-            submitted_at=submitted_at,
-            digest="0" * 64,
-            signatory="A",
+            context={
+                "municipality": cast.municipality_a,
+                "cycle": application.cycle,
+                "application": application,
+                "submitted_at": submitted_at,
+                "digest": "0" * 64,
+                "signatory": "A",
+            },
         )
 
     (message,) = mail.outbox

@@ -1,5 +1,6 @@
 """Production settings: check --deploy passes, and missing or malformed variables stop start-up clearly."""
 
+import json
 import os
 import subprocess
 import sys
@@ -67,6 +68,47 @@ def test_production_settings_refuse_a_missing_variable_by_name(name):
     ],
 )
 def test_production_settings_refuse_a_malformed_variable_by_name(name, value, message):
+    result = run_manage("check", env_overrides={name: value})
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_logs_are_json_lines():
+    result = run_manage(
+        "shell", "-c", "import logging; logging.getLogger('portal').warning('พร้อม %s', 42)", env_overrides={}
+    )
+
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert {key: line[key] for key in ("level", "logger", "message", "request_id")} == {
+        "level": "WARNING",
+        "logger": "portal",
+        "message": "พร้อม 42",
+        "request_id": None,
+    }
+
+
+def test_production_logs_are_plain_lines_when_asked():
+    result = run_manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('portal').warning('ready')",
+        env_overrides={"LOG_FORMAT": "plain"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith(" WARNING portal [-]: ready")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("LOG_FORMAT", "xml", "Environment variable LOG_FORMAT must be plain or json, not 'xml'."),
+        ("ERROR_REPORT_URL", "ftp://reports.example.go.th/", "Environment variable ERROR_REPORT_URL must be an http"),
+    ],
+)
+def test_production_settings_refuse_a_malformed_logging_variable_by_name(name, value, message):
     result = run_manage("check", env_overrides={name: value})
 
     assert result.returncode != 0

@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from portal.models import Municipality
-from portal.thai import addressed, format_date, thai_sorted
+from portal.thai import addressed, format_date, thai_sort_key
 from tests.factories.portal import MunicipalityFactory
 
 
@@ -39,8 +39,8 @@ def test_format_date_full_month_in_thai():
 
 
 @pytest.mark.unit
-def test_thai_sorted_puts_leading_vowels_in_dictionary_order():
-    assert thai_sorted(["ลำปาง", "ไชยา", "เชียงใหม่", "กรุงเทพมหานคร"]) == [
+def test_thai_sort_key_puts_leading_vowels_in_dictionary_order():
+    assert sorted(["ลำปาง", "ไชยา", "เชียงใหม่", "กรุงเทพมหานคร"], key=thai_sort_key) == [
         "กรุงเทพมหานคร",
         "เชียงใหม่",
         "ไชยา",

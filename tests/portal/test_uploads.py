@@ -1,12 +1,15 @@
 import hashlib
 import io
 import zipfile
+from pathlib import PurePath
 
 import openpyxl
 import pytest
 from PIL import Image
 from pypdf import PdfWriter
 
+from applications.models import Evidence
+from portal.models import private_upload_path
 from portal.uploads import JPEG, PDF, PNG, XLSX, sanitise_filename, sha256_of, sniff_type
 
 pytestmark = pytest.mark.unit
@@ -28,7 +31,7 @@ def image_bytes(image_format: str) -> bytes:
 
 def xlsx_bytes() -> bytes:
     workbook = openpyxl.Workbook()
-    workbook.active["A1"] = "ประชากร"
+    workbook.worksheets[0]["A1"] = "ประชากร"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -156,3 +159,19 @@ def test_sha256_of_an_empty_file():
     result = sha256_of(io.BytesIO(b""))
 
     assert result == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("aqi.PDF", ".pdf"),
+        ("report." + "p" * 200, ""),
+        ("no-extension", ""),
+        ("x.p<d>f", ""),
+        ("archive.tar.gz", ".gz"),
+    ],
+)
+def test_private_upload_path_keeps_only_a_short_plain_extension(name, suffix):
+    path = private_upload_path(Evidence(), name)
+
+    assert (path.startswith("applications/evidence/"), PurePath(path).suffix, len(path) <= 100) == (True, suffix, True)

@@ -16,7 +16,7 @@ from indicators.enums import CyclePhase
 from portal.models import ReviewerConflict
 from portal.services_tokens import create_api_token
 from reviews.models import Decision, RubricScore, ValueReview
-from reviews.services import assign_reviewers
+from reviews.services_assignments import assign_reviewers
 from scoring.models import ApplicationScore, ScoreRun
 from scoring.services import execute_run, request_cycle_rescore
 from tests.factories.indicators import make_cycle
@@ -358,3 +358,13 @@ def test_a_reviewer_token_reads_the_clarification_requests_of_an_assigned_applic
         ("CA-02", "ที่มาของข้อมูล?", "open")
     ]
     assert unassigned.status_code == 404
+
+
+def test_an_indicator_code_with_a_nul_character_answers_404_in_the_error_format(cast, world):
+    client = token_client(cast.reviewer)
+
+    verdict = client.post(f"/api/v1/review/applications/{world['mine'].pk}/values/CA-02%00/verdict/")
+    rubric = client.put(f"/api/v1/review/applications/{world['mine'].pk}/rubric/%00/")
+
+    assert (verdict.status_code, rubric.status_code) == (404, 404)
+    assert verdict.json()["errors"][0]["code"] == rubric.json()["errors"][0]["code"] == "not_found"

@@ -9,9 +9,11 @@ from django.utils import timezone
 from applications.enums import ApplicationStatus, ClarificationStatus
 from applications.models import Application, ClarificationRequest, IndicatorValue, ValueChange
 from applications.selectors import applications_visible_to
-from applications.services import answer_clarification, save_value, start_application
+from applications.services import save_value, start_application
+from applications.services_clarifications import answer_clarification
 from reviews.enums import VerificationStatus
-from reviews.services import assign_reviewers, review_value
+from reviews.services import review_value
+from reviews.services_assignments import assign_reviewers
 from scoring.models import ScoreRun
 from tests.factories.indicators import make_cycle
 
@@ -74,7 +76,7 @@ def test_a_query_asks_the_municipality_and_its_answer_amends_the_submitted_value
     assert IndicatorValue.objects.get(application=submitted, indicator=indicator).number == 15
     assert list(ValueChange.objects.filter(channel="clarification").values_list("old", "new")) == [("12", "15")]
     assert [message.to for message in mail.outbox] == [
-        sorted([cast.editor_a.email, cast.signatory_a.email]),
+        *([email] for email in sorted([cast.editor_a.email, cast.signatory_a.email])),
         [cast.reviewer.email],
     ]
     assert ScoreRun.objects.filter(application=submitted, reason="amended").count() == 1

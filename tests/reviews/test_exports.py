@@ -24,15 +24,10 @@ from openpyxl import load_workbook
 
 from applications.enums import ApplicationStatus
 from applications.models import IndicatorValue
-from applications.services import (
-    answer_clarification,
-    ask_clarification,
-    receipt_digest,
-    save_value,
-    start_application,
-    submit_application,
-    upload_evidence,
-)
+from applications.selectors_submission import receipt_digest
+from applications.services import save_value, start_application, submit_application
+from applications.services_clarifications import answer_clarification
+from applications.services_evidence import upload_evidence
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
 from portal.celery import app
@@ -40,9 +35,20 @@ from portal.enums import Role
 from reviews.enums import DecisionOutcome, DecisionRound
 from reviews.exports import VALUE_HEADERS, ranking_workbook, values_csv
 from reviews.models import ExportRun
-from reviews.services import decide
-from reviews.services_export import _Archive, build_export, export_applications, request_export
-from reviews.tasks import build_export_task
+from reviews.services_clarifications import ask_clarification
+from reviews.services_decisions import decide
+from reviews.services_export import (
+    STALE_MESSAGE,
+    _Archive,
+    assemble_export,
+    build_export,
+    export_applications,
+    mark_export_failed,
+    render_export_chunk,
+    request_export,
+    start_export,
+)
+from reviews.tasks import assemble_export_task, build_export_task, fail_stale_exports_task
 from scoring.enums import ScoreKind
 from scoring.models import ApplicationScore
 from scoring.services import execute_run, request_cycle_rescore
@@ -382,23 +388,89 @@ def test_a_missing_evidence_file_fails_the_run_and_keeps_no_file(cast, cycle, wo
     assert run.finished_at is not None
 
 
-def test_task_run_synchronously_builds_the_export(cast, cycle, world, django_capture_on_commit_callbacks):
+def test_task_run_synchronously_builds_the_export(cast, cycle, world, django_capture_on_commit_callbacks, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True  # the embedded mode: no workers, the run is built in the task's thread
     run = ExportRun.objects.create(cycle=cycle, requested_by=cast.admin)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        status = build_export_task(run_id=run.pk)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            status = build_export_task(run_id=run.pk)
+        again, vanished = build_export_task(run_id=run.pk), build_export_task(run_id=run.pk + 1000)
+    finally:
+        app.conf.task_always_eager = False
 
     run.refresh_from_db()
     assert (status, run.status, run.done, run.total) == ("done", ExportRun.Status.DONE, 2, 2)
-    assert build_export_task(run_id=run.pk) == "done"
-    assert build_export_task(run_id=run.pk + 1000) == "vanished"
+    assert (again, vanished) == ("done", "vanished")
+
+
+def test_export_in_chunks_counts_each_application_once_and_completes_once(
+    cast, cycle, world, django_capture_on_commit_callbacks, settings
+):
+    settings.EXPORT_CHUNK_SIZE = 1
+    run = ExportRun.objects.create(cycle=cycle, requested_by=cast.admin)
+
+    chunks = start_export(run.pk)
+    first = render_export_chunk(run.pk, chunks[0])
+    redelivered = render_export_chunk(run.pk, chunks[0])  # a worker died after rendering: the chunk runs again
+    run.refresh_from_db()
+    progress = (run.status, run.done, run.total)
+    last = render_export_chunk(run.pk, chunks[1])
+    again = render_export_chunk(run.pk, chunks[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        assembled = assemble_export(run.pk)
+
+    assert len(chunks) == 2
+    assert (first, redelivered, last, again) == (False, False, True, False)
+    assert progress == (ExportRun.Status.RUNNING, 1, 2)
+    assert (assembled.status, assembled.done, assembled.total) == (ExportRun.Status.DONE, 2, 2)
+    names = zip_of(assembled).namelist()
+    assert len([name for name in names if name.startswith("packets/")]) == 4
+    parts = f"reviews/exportparts/{run.pk}"
+    assert (default_storage.listdir(parts)[1] if default_storage.exists(parts) else []) == []
+
+
+def test_a_chunk_of_a_failed_run_renders_nothing(cast, cycle, world):
+    run = ExportRun.objects.create(cycle=cycle, requested_by=cast.admin)
+    chunks = start_export(run.pk)
+    mark_export_failed(run.pk, "stopped")
+
+    completed = render_export_chunk(run.pk, chunks[0])
+
+    run.refresh_from_db()
+    assert (completed, run.status, run.done) == (False, ExportRun.Status.FAILED, 0)
+
+
+def test_runs_silent_too_long_are_failed_not_left_building(cast, cycle, world):
+    silent = ExportRun.objects.create(
+        cycle=cycle,
+        requested_by=cast.admin,
+        status=ExportRun.Status.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=31),
+    )
+    lost = ExportRun.objects.create(
+        cycle=cycle, requested_by=cast.admin, requested_at=timezone.now() - dt.timedelta(minutes=40)
+    )
+    alive = ExportRun.objects.create(
+        cycle=cycle, requested_by=cast.admin, status=ExportRun.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+
+    failed = fail_stale_exports_task()
+
+    statuses = dict(ExportRun.objects.values_list("pk", "status"))
+    assert failed == 2
+    assert (statuses[silent.pk], statuses[lost.pk], statuses[alive.pk]) == ("failed", "failed", "running")
+    assert ExportRun.objects.get(pk=silent.pk).error == STALE_MESSAGE
 
 
 def test_task_records_a_failure_on_the_run_and_ends(cast, cycle, world, caplog):
     default_storage.delete(world["yala"].evidence.first().file.name)
     run = ExportRun.objects.create(cycle=cycle, requested_by=cast.admin)
 
-    status = build_export_task(run_id=run.pk)
+    for chunk in start_export(run.pk):
+        render_export_chunk(run.pk, chunk)
+
+    status = assemble_export_task(run_id=run.pk)
 
     run.refresh_from_db()
     assert (status, run.status, run.file.name) == ("failed", ExportRun.Status.FAILED, "")
@@ -436,8 +508,15 @@ def test_build_export_of_a_redelivered_run_replaces_its_own_file(
     assert (default_storage.exists(first_name), default_storage.exists(again.file.name)) == (False, True)
 
 
+@pytest.fixture
+def own_media(settings, tmp_path):
+    """A media directory of the test's own, so that listing it sees only what the test stored (not what a task of
+    an earlier test, still finishing, writes into the shared one)."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 def test_an_older_request_finishing_last_does_not_replace_the_newer_export(
-    cast, cycle, world, django_capture_on_commit_callbacks
+    own_media, cast, cycle, world, django_capture_on_commit_callbacks
 ):
     older = ExportRun.objects.create(cycle=cycle, requested_by=cast.admin)
     newer = ExportRun.objects.create(cycle=cycle, requested_by=cast.admin)
@@ -714,7 +793,8 @@ def test_exports_page_query_count_is_constant(cast, cycle, count, django_assert_
         done_run(cycle, cast.admin)
     client = logged_in(cast.admin)
 
-    with django_assert_num_queries(9):
+    # The header's unread notifications count is one of them; the current file of each kind (packets, dossier) another.
+    with django_assert_num_queries(11):
         response = client.get(reverse("reviews:exports", args=[cycle.code]))
 
     assert response.status_code == 200

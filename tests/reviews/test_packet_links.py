@@ -11,17 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.services import (
-    receipt_digest,
-    save_value,
-    start_application,
-    submit_application,
-    upload_evidence,
-)
+from applications.selectors_submission import receipt_digest
+from applications.services import save_value, start_application, submit_application
+from applications.services_evidence import upload_evidence
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
 from portal.i18n import localized
-from reviews.services import assign_reviewers
+from reviews.services_assignments import assign_reviewers
 from scoring.services import execute_run, request_cycle_rescore
 from tests.factories.indicators import make_cycle
 

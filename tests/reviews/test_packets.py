@@ -11,10 +11,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from applications.models import IndicatorValue
 from applications.selectors import applications_visible_to
-from applications.services import receipt_digest, save_value, start_application, submit_application, upload_evidence
+from applications.selectors_submission import receipt_digest
+from applications.services import save_value, start_application, submit_application
+from applications.services_clarifications import answer_clarification
+from applications.services_evidence import upload_evidence
 from indicators.enums import CyclePhase
 from indicators.models import Indicator
 from portal import pdf
@@ -22,7 +26,10 @@ from portal.enums import Role
 from portal.models import User
 from reviews.enums import DecisionOutcome, DecisionRound, VerificationStatus
 from reviews.packets import packet_context, packet_filename, render_packet_html, render_packet_pdf
-from reviews.services import assign_reviewers, decide, record_site_visit, review_value, score_rubric
+from reviews.services import record_site_visit, review_value, score_rubric
+from reviews.services_assignments import assign_reviewers
+from reviews.services_clarifications import ask_clarification
+from reviews.services_decisions import decide
 from scoring.services import execute_run, request_cycle_rescore
 from tests.factories.indicators import make_cycle
 from tests.factories.portal import UserFactory
@@ -33,6 +40,9 @@ BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
 TODAY = dt.datetime(2027, 5, 12, 10, 0, tzinfo=BANGKOK)  # 12 พ.ค. 2570
 EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DECISION_NOTE = "ผ่านการตรวจประเมินเอกสาร ค่าฝุ่น PM2.5 ดีกว่าเกณฑ์"
+RUBRIC_COMMENT = "แผนปฏิบัติการครบถ้วน แต่ยังไม่มีงบประมาณรองรับ"
+QUESTION = "จำนวนวันที่เกินมาตรฐานนับจากสถานีใดบ้าง"
+ANSWER = "นับจากสถานีของกรมควบคุมมลพิษและเครื่องวัดของเทศบาลรวม 3 จุด"
 VISIT_NOTE = "ตรวจสถานีวัดคุณภาพอากาศ 2 แห่ง ข้อมูลตรงกับที่รายงาน"
 # A real 1×1 PNG, to prove that an allowed image does reach the PDF.
 PNG_DATA_URI = (
@@ -104,7 +114,17 @@ def application(cast):
         reviewer=cast.reviewer,
         status=VerificationStatus.VERIFIED,
     )
-    score_rubric(application=application, indicator=indicator(cycle, "CA-07"), reviewer=cast.reviewer, points=3)
+    score_rubric(
+        application=application,
+        indicator=indicator(cycle, "CA-07"),
+        reviewer=cast.reviewer,
+        points=3,
+        comment=RUBRIC_COMMENT,
+    )
+    question = ask_clarification(
+        application=application, indicator=indicator(cycle, "CA-02"), question=QUESTION, by=cast.reviewer
+    )
+    answer_clarification(request=question, answer=ANSWER, by=signatory)
     record_site_visit(
         application=application, reviewer=cast.reviewer, visited_on=dt.date(2027, 5, 3), notes=VISIT_NOTE, photos=[]
     )
@@ -125,7 +145,9 @@ def base_fonts(document: bytes) -> set[str]:
     """The /BaseFont names of every font on every page (subset prefixes such as "ABCDEF+" removed)."""
     names = set()
     for page in PdfReader(io.BytesIO(document)).pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts = resources.get("/Font", {})
         for font in fonts.values():
             names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
     return names
@@ -134,13 +156,15 @@ def base_fonts(document: bytes) -> set[str]:
 def image_count(document: bytes) -> int:
     count = 0
     for page in PdfReader(io.BytesIO(document)).pages:
-        objects = page["/Resources"].get_object().get("/XObject", {})
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        objects = resources.get("/XObject", {})
         count += sum(1 for item in objects.values() if item.get_object().get("/Subtype") == "/Image")
     return count
 
 
 @pytest.fixture
-def fetched(monkeypatch):
+def fetched(monkeypatch) -> list[tuple[str, str]]:
     """Every URL the PDF adapter's fetcher is asked for, with what it did: "served" or the exception it raised.
 
     Wraps the real fetcher (it still decides); nothing is mocked."""
@@ -341,8 +365,8 @@ def test_packet_context_shows_a_correction_beside_the_submitted_value(applicatio
     context = packet_context(application, language="en")
 
     rows = {row.code: row for table in context["indicator_tables"] for row in table.rows}
-    assert (rows["CA-01"].value, rows["CA-01"].corrected, rows["CA-01"].status) == ("85.5", "80", "corrected")
-    assert (rows["CA-02"].value, rows["CA-02"].status, rows["CA-02"].points) == ("12", "verified", "2")
+    assert (rows["CA-01"].value, rows["CA-01"].corrected, rows["CA-01"].status) == ("85.5 %", "80 %", "corrected")
+    assert (rows["CA-02"].value, rows["CA-02"].status, rows["CA-02"].points) == ("12 days", "verified", "2")
     assert (rows["CA-07"].value, rows["CA-07"].points, rows["CA-07"].max_points) == ("Level 2", "3", 4)
     assert (rows["CA-07"].status, rows["CA-07"].status_label) == ("scored", "Scored by the reviewers")
     assert (rows["CA-08"].status, rows["CA-08"].status_label) == ("unscored", "Not scored yet")
@@ -389,7 +413,7 @@ def test_packet_context_ranks_a_complete_application_in_its_group(application):
 def test_packet_html_reads_a_constant_number_of_queries(cast, application, django_assert_num_queries):
     fetched_application = applications_visible_to(cast.admin).get(pk=application.pk)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(17):
         render_packet_html(fetched_application, language="th")
 
 
@@ -498,6 +522,8 @@ def typed_texts(application) -> list[str]:
     texts += [visit.notes for visit in application.site_visits.all()]
     texts += [decision.note for decision in application.decisions.all()]
     texts += [decision.decided_by.full_name for decision in application.decisions.all()]
+    texts += [text for score in application.rubric_scores.all() for text in (score.comment, score.reviewer.full_name)]
+    texts += [text for request in application.clarifications.all() for text in (request.question, request.answer)]
     return [text for text in texts if text]
 
 
@@ -547,7 +573,10 @@ def test_english_packet_pdf_of_english_typed_texts_has_no_thai_at_all(applicatio
     application.evidence.update(name="report.pdf")
     application.site_visits.update(notes="Two stations checked")
     application.decisions.update(note="Passed the desk review")
+    application.rubric_scores.update(comment="Plan complete, no budget yet")
+    application.clarifications.update(question="Which stations?", answer="Three stations")
     User.objects.filter(pk__in=application.decisions.values("decided_by")).update(full_name="Somsri A.")
+    User.objects.filter(pk__in=application.rubric_scores.values("reviewer")).update(full_name="Anan B.")
     application.best_practice_th = ""
     application.national_certificate = ""
     application.save()
@@ -556,3 +585,50 @@ def test_english_packet_pdf_of_english_typed_texts_has_no_thai_at_all(applicatio
 
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
     assert THAI_RUN.findall(text) == []
+
+
+def test_packet_charts_each_area_against_the_size_class_median_and_best(application):
+    context = packet_context(application, language="en")
+    html = render_packet_html(application, language="en")
+
+    chart = context["benchmarks"]
+    line = next(line for line in chart.lines if line.code == "CA")
+    # The only application of its track and size class: it is its own median and best.
+    assert (chart.kind, chart.count) == ("submitted", 1)
+    assert line.score is not None
+    assert (line.median, line.best) == (line.score, line.score)
+    assert f'<div class="marker marker-median" style="left: {line.median_left}%"></div>' in html
+    assert f'<td class="values median">{line.median}</td><td class="values best">{line.best}</td>' in html
+    assert "Median and best of the applications of the same track and size class" in html
+    assert "compared with 1 application</span>" in html
+
+
+def test_packet_has_the_reviewers_comments_and_the_clarifications_with_answers(application):
+    thai = render_packet_html(application, language="th")
+    english = render_packet_html(application, language="en")
+
+    for html in (thai, english):
+        assert RUBRIC_COMMENT in html
+        assert QUESTION in html
+        assert ANSWER in html
+        assert 'id="clarifications"' in html
+    assert f'<span class="original-text" lang="th">{QUESTION}</span>' in english.replace("<br>", "")
+    assert "Clarification questions and answers" in english
+    assert "Rubric points: 3" in english
+
+
+def test_packet_writes_a_value_with_its_unit_in_the_same_form_as_the_rule(application):
+    html = render_packet_html(application, language="th")
+
+    row = re.search(r"<tr><td class=\"code\">CA-02</td>.*?</tr>", html).group(0)
+    assert "12 วัน" in row
+    assert "CA-02: 12 วัน ≤ 30 วัน" in row
+    assert "วัน/ปี" not in row  # the unit's long label, a second way of writing it, is gone
+
+
+def test_packet_pdf_text_has_the_new_sections_in_thai(application):
+    document = render_packet_pdf(application, language="th")
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
+    assert "ค่ากลางของขนาดเมือง" in text.replace("\n", "")
+    assert "ความเห็นของผู้ตรวจประเมิน" in text.replace("\n", "")

@@ -441,10 +441,10 @@ def many(cycle, count, *, by=None):
 # runs; the session renewed, as on the first request after logging in (savepoint, update, release). Admins: the
 # pending registrations of the menu (the counts come from the
 # standing). Reviewers: the counts of the rows they may see.
-BOARD_QUERIES = 11
+BOARD_QUERIES = 12  # with the header's unread notifications
 
 
-@pytest.mark.parametrize("count", [25, 2500])
+@pytest.mark.parametrize("count", [25, 250])
 def test_board_query_count_is_constant_for_admins(client, django_assert_num_queries, cycle, admin, count):
     many(cycle, count, by=admin)
     client.force_login(admin)
@@ -455,7 +455,7 @@ def test_board_query_count_is_constant_for_admins(client, django_assert_num_quer
     assert (len(response.context["rows"]), response.context["total_ranked"]) == (min(count, 50), count)
 
 
-@pytest.mark.parametrize("count", [25, 2500])
+@pytest.mark.parametrize("count", [25, 250])
 def test_board_query_count_is_constant_for_reviewers(client, django_assert_num_queries, cycle, reviewer, count):
     applications = many(cycle, count + 1)
     ReviewerConflict.objects.create(reviewer=reviewer, municipality=applications[-1].municipality, reason="ญาติ")

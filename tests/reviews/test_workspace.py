@@ -22,7 +22,8 @@ from indicators.enums import CyclePhase
 from portal.enums import Role
 from portal.models import ReviewerConflict
 from reviews.models import RubricScore, SiteVisit, SiteVisitPhoto, ValueReview
-from reviews.services import assign_reviewers, complete_review, review_value
+from reviews.services import complete_review, review_value
+from reviews.services_assignments import assign_reviewers
 from scoring.enums import ScoreKind
 from scoring.models import ApplicationScore, ScoreRun, VerifiedValue
 from scoring.services import execute_run, request_application_score
@@ -306,7 +307,7 @@ def test_sheet_shows_each_value_with_unit_period_source_comment_history_and_evid
     assert attrs(row, "details.evidence-preview img", "data-src") == [
         reverse("applications:evidence-file", args=[app_a.pk, files[1]])
     ]
-    assert texts(html.query("[data-testid=row-CA-01]"), "[data-testid=submitted-value]") == ["85.5%"]
+    assert texts(html.query("[data-testid=row-CA-01]"), "[data-testid=submitted-value]") == ["85.5 %"]
     assert texts(html.query("[data-testid=row-CA-07]"), "[data-testid=submitted-value]") == [
         "Level 2 · implemented in part of the city, documented"
     ]
@@ -420,7 +421,9 @@ def test_a_query_opens_a_clarification_and_emails_the_municipality(cast, app_a, 
     assert list(ClarificationRequest.objects.values_list("indicator__code", "question", "status")) == [
         ("CA-02", "กรุณาแนบข้อมูลรายวันของสถานี", ClarificationStatus.OPEN)
     ]
-    assert [message.to for message in mail.outbox] == [sorted([cast.editor_a.email, cast.signatory_a.email])]
+    assert [message.to for message in mail.outbox] == [
+        [email] for email in sorted([cast.editor_a.email, cast.signatory_a.email])
+    ]
     assert texts(html, "[data-testid=clarification] p") == ["กรุณาแนบข้อมูลรายวันของสถานี"]
 
 
@@ -598,7 +601,7 @@ def test_sheet_query_count_does_not_grow_with_evidence_files(cast, app_a, files,
         )
     client = logged_in(cast.reviewer)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):  # 16, and the header's unread notifications
         response = client.get(url("sheet", app_a))
 
     assert len(list(page(response).query_all("details.evidence-preview"))) == files
@@ -613,7 +616,7 @@ def test_sheet_query_count_does_not_grow_with_numeric_values(cast, app_a, codes,
         )
     client = logged_in(cast.reviewer)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):  # 16, and the header's unread notifications
         response = client.get(url("sheet", app_a))
 
     assert response.status_code == 200

@@ -1053,7 +1053,7 @@ def test_the_tier_of_an_application_follows_its_total():
 # --------------------------------------------------------------------------------------------------------------
 
 
-def test_a_shared_memo_gives_the_same_results_and_reuses_indicator_scores():
+def test_a_shared_memo_gives_the_same_results_and_reuses_indicator_scores() -> None:
     memo: dict = {}
     other_values = {**VALUES, "CA-01": D(95)}  # CA-01 differs; every other value repeats
 
@@ -1070,7 +1070,7 @@ def test_a_shared_memo_gives_the_same_results_and_reuses_indicator_scores():
     assert all(a is b for a, b in zip(certificate.indicators, first.indicators[3:], strict=True))
 
 
-def test_a_memo_keeps_true_apart_from_decimal_one():
+def test_a_memo_keeps_true_apart_from_decimal_one() -> None:
     # bool is a subclass of int, and True == Decimal(1): the two answers must not share a memo entry.
     framework = one_area(indicator("CA-01", YES_NO, value_type="yes_no"))
     memo: dict = {}

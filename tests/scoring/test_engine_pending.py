@@ -82,7 +82,7 @@ def test_a_fully_settled_result_is_final():
     assert (result.pending, result.needs_reviewer, result.is_final) == (0, 0, True)
 
 
-def test_the_memo_keeps_pending_apart_from_real_values():
+def test_the_memo_keeps_pending_apart_from_real_values() -> None:
     memo: dict = {}
 
     waiting = score_application(FRAMEWORK, {"GOV-01": AWAITING_REVIEW}, track="esc_award", memo=memo)

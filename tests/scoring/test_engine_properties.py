@@ -299,7 +299,7 @@ def test_the_order_of_indicators_and_areas_does_not_change_any_score(application
 
 @PROPERTY
 @given(application=applications(count=3))
-def test_a_shared_memo_never_changes_a_result(application):
+def test_a_shared_memo_never_changes_a_result(application) -> None:
     framework, value_sets = application
     memo: dict = {}
 

@@ -14,16 +14,12 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from kombu.transport.redis import Channel as RedisChannel
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, IndicatorValue
-from applications.services import (
-    receipt_digest,
-    reopen_application,
-    save_value,
-    start_application,
-    submit_application,
-)
+from applications.selectors_submission import receipt_digest
+from applications.services import reopen_application, save_value, start_application, submit_application
 from indicators.enums import CyclePhase
 from indicators.models import FrameworkVersion, Indicator
 from indicators.services import adopt_framework, copy_framework
@@ -74,7 +70,9 @@ def broker():
 def queued_run_ids() -> list[int]:
     """Run ids of the scoring tasks waiting in the test queue."""
     with app.connection_for_write() as connection:
-        raw = connection.default_channel.client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
+        channel = connection.default_channel
+        assert isinstance(channel, RedisChannel)  # the test broker is Redis
+        raw = channel.client.lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1)
     messages = [json.loads(item) for item in raw]
     return [
         json.loads(base64.b64decode(message["body"]))[1]["run_id"]
@@ -103,7 +101,7 @@ def lock(application, by):
 
 def submitted_applications(cycle, values: list[dict[str, int]], *, created_by):
     """Submitted ESC Award applications written in bulk, one per dict of indicator code → number or level."""
-    province = ProvinceFactory()
+    province = ProvinceFactory.create()
     start = Municipality.objects.count()
     municipalities = Municipality.objects.bulk_create(
         Municipality(

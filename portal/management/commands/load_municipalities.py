@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from portal.municipality_data import read_municipality_rows
-from portal.services import load_municipalities
+from portal.services_municipalities import load_municipalities
 
 
 class Command(BaseCommand):

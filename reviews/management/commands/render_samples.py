@@ -7,14 +7,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from reviews.packets import LANGUAGES, render_packet_pdf
+from scoring.feedback import render_feedback_pdf
 
 DEMO_CYCLE = "esc-2027"
 
 
 class Command(BaseCommand):
     help = (
-        "Write the sample nomination packets docs/samples/packet-th.pdf and packet-en.pdf from a shortlisted "
-        "application of the demo data (run manage.py seed_demo first; this command loads nothing)."
+        "Write the sample nomination packets docs/samples/packet-th.pdf and packet-en.pdf, and the sample feedback "
+        "reports feedback-th.pdf and feedback-en.pdf, from a shortlisted application of the demo data (run "
+        "manage.py seed_demo first; this command loads nothing)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +32,12 @@ class Command(BaseCommand):
         for language in LANGUAGES:
             path = out / f"packet-{language}.pdf"
             path.write_bytes(render_packet_pdf(chosen, language=language))
+            self.stdout.write(f"{path} ({path.stat().st_size // 1024} KB): {chosen}")
+        # The municipality's feedback report on the same application, as it reads it once results are published
+        # (the sample is written whatever the demo cycle's publication: it shows the document, not the gate).
+        for language in LANGUAGES:
+            path = out / f"feedback-{language}.pdf"
+            path.write_bytes(render_feedback_pdf(chosen, language=language))
             self.stdout.write(f"{path} ({path.stat().st_size // 1024} KB): {chosen}")
 
     def _application(self, cycle: str, pk: int | None) -> Application:
