@@ -296,16 +296,9 @@ document.addEventListener("keydown", (event) => {
   if (event.key === "Tab") tabbedAt = Date.now();
 });
 document.querySelectorAll("iframe.letter-preview").forEach((frame) => {
-  let pointerOver = false;
-  frame.addEventListener("pointerenter", () => {
-    pointerOver = true;
-  });
-  frame.addEventListener("pointerleave", () => {
-    pointerOver = false;
-  });
   window.addEventListener("blur", () => {
     setTimeout(() => {
-      const byUser = pointerOver || Date.now() - tabbedAt < 500;
+      const byUser = frame.matches(":hover") || Date.now() - tabbedAt < 500;
       if (document.activeElement === frame && !byUser && focusedBefore && focusedBefore.isConnected) {
         focusedBefore.focus();
       }

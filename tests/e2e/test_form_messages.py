@@ -20,6 +20,21 @@ def _focused_page(page):
     page.bring_to_front()
 
 
+def point_at(page, frame):
+    """Puts the pointer over the frame, and makes sure the page knows it.
+
+    The page learns that the pointer is over a frame when the pointer enters it: a letter that finishes loading under
+    a pointer already there is never entered (as for a user whose pointer rests on it). Enter it again until it is.
+    """
+    for _ in range(10):
+        page.mouse.move(0, 0)
+        frame.hover()
+        if frame.evaluate("frame => frame.matches(':hover')"):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail("The page never saw the pointer over the frame.")
+
+
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -94,7 +109,7 @@ def test_the_letter_preview_does_not_take_the_focus_from_the_decision_form(live_
     page.evaluate("document.querySelector('iframe.letter-preview').focus()")
 
     expect(reason).to_be_focused()
-    page.locator("iframe.letter-preview").hover()
+    point_at(page, page.locator("iframe.letter-preview"))
     page.evaluate("document.querySelector('iframe.letter-preview').focus()")
     page.wait_for_timeout(200)  # the check runs on the next turn of the event loop
     assert page.evaluate("document.activeElement.tagName") == "IFRAME"
