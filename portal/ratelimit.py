@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.cache import BaseCache, cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
-from redis.exceptions import RedisError
+
+from portal.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 LOCAL = LocMemCache("portal-ratelimit", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
@@ -32,7 +33,7 @@ def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> int | None:
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     try:
         count = _count(cache, cache_key, window_seconds)
-    except (RedisError, OSError):
+    except CACHE_ERRORS:
         logger.warning("The shared cache is unreachable: the %s rate limit counts in this process alone.", scope)
         count = _count(LOCAL, cache_key, window_seconds)
     if count <= limit:

@@ -19,10 +19,10 @@ from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBS
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.cache.backends.base import BaseCache
-from redis.exceptions import RedisError
+
+from portal.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
-CACHE_ERRORS = (RedisError, OSError)
 
 
 class SessionStore(CachedDBStore):

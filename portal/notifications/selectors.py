@@ -26,10 +26,12 @@ def unread_notification_count(user: User) -> int:
 
 
 class UnreadCount:
-    """The header's unread count: one query, made only when a page shows it."""
+    """The header's unread count: one query, made only when a page shows it (none when the page counted already)."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, *, counted: int | None = None) -> None:
         self.user = user
+        if counted is not None:
+            self.value = counted
 
     @cached_property
     def value(self) -> int:

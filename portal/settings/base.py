@@ -5,7 +5,7 @@ local.py (embedded default), test.py and production.py only override.
 
 import datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import environ
 from celery.schedules import crontab
@@ -194,13 +194,19 @@ PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # CACHES: Redis when configured (shared by web and workers), else process-local memory.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+
+
+def redis_cache(location: str) -> dict[str, Any]:
+    """A Redis cache (portal.cache: one client per pool) that waits at most 1 s to connect and 2 s for a reply."""
+    return {
+        "BACKEND": "portal.cache.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 2.0},
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

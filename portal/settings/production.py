@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import env, logging_config
+from portal.settings.base import env, logging_config, redis_cache
 
 REQUIRED_VARIABLES = (
     "SECRET_KEY",
@@ -41,12 +41,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 REDIS_URL = _require("REDIS_URL")
 if not REDIS_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("Environment variable REDIS_URL must start with redis:// or rediss://.")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-    }
-}
+CACHES = {"default": redis_cache(REDIS_URL)}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 

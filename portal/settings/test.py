@@ -3,7 +3,7 @@
 import os
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import BASE_DIR, env
+from portal.settings.base import BASE_DIR, env, redis_cache
 
 DATABASES = {"default": env.db("TEST_DATABASE_URL", default="postgres://root@127.0.0.1:5432/esc_portal")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -14,13 +14,8 @@ DATABASES["default"]["TEST"] = {
 
 # A database number and queue of their own, so a development worker on the same Redis never steals test tasks.
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        # A database of its own, so clearing the cache in a test never drops queued Celery tasks.
-        "LOCATION": env("TEST_CACHE_URL", default="redis://127.0.0.1:6379/14"),
-    }
-}
+# A database of its own, so clearing the cache in a test never drops queued Celery tasks.
+CACHES = {"default": redis_cache(env("TEST_CACHE_URL", default="redis://127.0.0.1:6379/14"))}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 TASKS_IN_THREADS = False

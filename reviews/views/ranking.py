@@ -6,7 +6,7 @@ by reviews.presenters.compare.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import get_template
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -27,6 +28,7 @@ from indicators.models import AwardCycle
 from indicators.views.mixins import CycleMixin
 from portal.enums import Role
 from portal.http import user_of
+from portal.notifications.selectors import UnreadCount
 from reviews import board, board_cache
 from reviews.enums import DecisionOutcome
 from reviews.forms import DecisionForm, parse_ids
@@ -44,24 +46,32 @@ from scoring.permissions import can_view_rankings
 
 
 class RankingBoardView(TemplateView):
-    """One group of the stored standing, on one basis, filtered, sorted and paged in SQL (reviews.board); its content
-    kept in the cache under a fingerprint of everything it shows (reviews.board_cache)."""
+    """One group of the stored standing, on one basis, filtered, sorted and paged in SQL (reviews.board); its content,
+    and each viewer's whole page, kept in the cache under a fingerprint of everything it shows (reviews.board_cache)."""
 
     template_name = "reviews/board.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        """The predicate first (403); then the cached content when nothing it shows has changed (one query), else
-        the cycle's standings with the cycle (one query), or the cycle alone when it has none yet (404 if unknown)."""
-        if not can_view_rankings(user_of(request)):
+        """The predicate first (403); then the viewer's kept page, or the kept content, when nothing they show has
+        changed (one query), else the cycle's standings with the cycle (one query), or the cycle alone when it has
+        none yet (404 if unknown)."""
+        user = user_of(request)
+        if not can_view_rankings(user):
             raise PermissionDenied
         self.cached: str | None = None
-        self.cache_key = ""
+        self.cache_key = self.page_key = ""
         if board_cache.enabled():
-            row = board_cache.fingerprint(kwargs["code"], user_of(request))
+            row = board_cache.fingerprint(kwargs["code"], user)
             if row is None:
                 raise Http404
-            self.cache_key = board_cache.key(request, user_of(request), row)
-            self.pending = row[board_cache.PENDING_REGISTRATIONS]
+            self.row = row
+            self.cache_key = board_cache.key(request, user, row)
+            # A page with messages to show is built (and not kept): the messages are this request's only.
+            if not len(messages.get_messages(request)):
+                self.page_key = board_cache.page_key(self.cache_key, user, row)
+                page = board_cache.get(self.page_key)
+                if page is not None:
+                    return HttpResponse(board_cache.with_token(page, get_token(request)))
             self.cached = board_cache.get(self.cache_key)
         if self.cached is None:
             self.kind = ScoreKind.VERIFIED if request.GET.get("basis") == ScoreKind.VERIFIED else ScoreKind.SUBMITTED
@@ -88,11 +98,30 @@ class RankingBoardView(TemplateView):
             content = get_template("reviews/_board_content.html").render(context)
             if self.cache_key:
                 board_cache.put(self.cache_key, content)
-        if self.cache_key and user_of(self.request).role == Role.ADMIN:
-            context["pending_registrations"] = self.pending  # counted with the fingerprint
-        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(self.request)}">'
+        if self.cache_key:
+            # The header's counts come with the fingerprint, and the page is built with the token's marker.
+            if user_of(self.request).role == Role.ADMIN:
+                context["pending_registrations"] = self.row[board_cache.PENDING_REGISTRATIONS]
+            context["unread_notifications"] = UnreadCount(
+                user_of(self.request), counted=self.row[board_cache.UNREAD_NOTIFICATIONS]
+            )
+            context["csrf_token"] = board_cache.TOKEN
+        token = board_cache.TOKEN if self.cache_key else get_token(self.request)
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         context["content"] = mark_safe(content.replace(board_cache.CSRF_FIELD, csrf))  # noqa: S308 -- our own markup
         return context
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        """With the cache on, the page is built with the marker in place of the token: kept as such, then served with
+        this request's token."""
+        response = cast(TemplateResponse, super().render_to_response(context, **response_kwargs))
+        if not self.cache_key:
+            return response
+        page = response.render().content.decode()
+        if self.page_key:
+            board_cache.put(self.page_key, page)
+        response.content = board_cache.with_token(page, get_token(self.request)).encode()
+        return response
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 UNREACHABLE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -15,15 +16,19 @@ from indicators.enums import CyclePhase
 from indicators.services import update_cycle_settings
 from portal.enums import Role
 from portal.models import Municipality
+from portal.notifications.models import Notification
 from portal.services import declare_conflict
 from portal.services_municipalities import correct_municipality
+from reviews import board_cache
 from reviews.enums import DecisionOutcome, DecisionRound
+from reviews.models import Decision
 from reviews.services_decisions import decide
 from scoring.enums import RunStatus
 from scoring.models import ScoreRun
 from scoring.services import execute_run, request_cycle_rescore
 from tests.factories.indicators import make_cycle
 from tests.factories.portal import UserFactory
+from tests.portal.test_ratelimit_without_redis import UNREACHABLE
 from tests.reviews.test_one_standing import scored_field
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -65,17 +70,102 @@ def test_a_second_view_costs_one_small_query_and_shows_the_same(cast, cycle, fie
     client = english(cast.admin)
     first = client.get(board_url(cycle))
 
-    # User (middleware; the session comes from the cache and was renewed by the first view), the fingerprint.
-    with django_assert_num_queries(3):  # the header's unread notifications count is one of them
+    # User (middleware; the session comes from the cache and was renewed by the first view), the fingerprint (which
+    # counts the header's unread notifications and the admin's pending registrations too).
+    with django_assert_num_queries(2):
         second = client.get(board_url(cycle))
 
     assert (first.status_code, second.status_code) == (200, 200)
     assert content(second) == content(first)
-    # Built once, then read from the cache.
+    # Built once, then the whole page read from the cache: no template rendered.
     assert "rows" in first.context
-    assert "rows" not in second.context
+    assert second.context is None
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second.content.decode())
     assert len(token.group(1)) == 64  # the decision form gets this request's token
+
+
+def tokens(response) -> list[str]:
+    """Every CSRF token on a page: the forms' fields and the header htmx sends."""
+    text = response.content.decode()
+    fields = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+    return fields + re.findall(r'"X-CSRFToken": "([^"]+)"', text)
+
+
+@CACHED
+def test_a_page_from_the_cache_carries_this_requests_token_and_its_forms_post(cast, cycle, field):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get(board_url(cycle))
+    kept = client.get(board_url(cycle))
+    assert kept.context is None  # served whole from the cache
+
+    found = tokens(kept)
+    assert len(found) >= 4  # htmx's header, the language switch, logging out, the decision form
+    assert board_cache.TOKEN not in kept.content.decode()
+    assert len(set(found)) == 1
+    assert len(found[0]) == 64
+    decided = client.post(
+        reverse("reviews:decide", kwargs={"code": cycle.code}),
+        {
+            "csrfmiddlewaretoken": found[0],
+            "ids": [field[1].pk],
+            "round": DecisionRound.SCREENING,
+            "outcome": DecisionOutcome.SHORTLISTED,
+            "note": "ผ่าน",
+            "next": board_url(cycle),
+        },
+    )
+    assert decided.status_code == 302  # not 403: the token of the kept page is valid
+    assert Decision.objects.filter(application=field[1], outcome=DecisionOutcome.SHORTLISTED).exists()
+
+
+@CACHED
+def test_the_header_of_a_kept_page_follows_the_viewer(cast, cycle, field):
+    client = english(cast.admin)
+    client.get(board_url(cycle))
+    Notification.objects.create(user=cast.admin, event="test", title="Something happened")
+    with_notice = client.get(board_url(cycle))
+    cast.admin.full_name = "Renamed Admin"
+    cast.admin.save()
+    renamed = client.get(board_url(cycle))
+    other_admin = UserFactory(role=Role.ADMIN, full_name="Second Admin")
+    other = english(other_admin).get(board_url(cycle))
+
+    assert re.search(r'data-testid="unread-count">1<', with_notice.content.decode())
+    assert "Renamed Admin" in renamed.content.decode()
+    assert "Second Admin" in other.content.decode()
+    assert "Renamed Admin" not in other.content.decode()
+    assert content(other) == content(renamed)  # the same content, each in its own header
+
+
+@CACHED
+def test_a_page_with_a_message_is_built_and_the_message_shown_once(cast, cycle, field):
+    client = english(cast.admin)
+    client.get(board_url(cycle))
+    client.get(board_url(cycle))  # kept
+    client.post(
+        reverse("reviews:decide", kwargs={"code": cycle.code}),
+        {"ids": [field[1].pk], "round": "", "outcome": "", "next": board_url(cycle)},
+    )
+
+    with_message = client.get(board_url(cycle))
+    after = client.get(board_url(cycle))
+
+    assert "Choose a round and an outcome" in with_message.content.decode()
+    assert "Choose a round and an outcome" not in after.content.decode()
+
+
+@override_settings(BOARD_CACHE_SECONDS=300, CACHES=UNREACHABLE)
+def test_the_board_is_built_when_the_cache_cannot_be_reached(cast, cycle, field, caplog):
+    client = english(cast.admin)
+
+    first, second = client.get(board_url(cycle)), client.get(board_url(cycle))
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "rows" in second.context  # built again: nothing could be kept
+    assert 'data-testid="board-summary"' in second.content.decode()
+    assert "the board is built" in caplog.text
 
 
 @CACHED
@@ -166,3 +256,30 @@ def test_a_municipality_renamed_by_a_reload_of_the_reference_data_is_seen(cast, 
 
     assert "New Name Town Municipality" in content(client.get(board_url(cycle)))
     assert Application.objects.filter(municipality=municipality).exists()
+
+
+def prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def fingerprint_rolled_back(code, user):
+    with transaction.atomic():
+        row = board_cache.fingerprint(code, user)
+        transaction.set_rollback(True)
+    return row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fingerprint_is_planned_once_per_connection_and_outlives_a_rollback(cast, cycle, field):
+    expected = board_cache.fingerprint(cycle.code, cast.admin)
+    for_reviewer = board_cache.fingerprint(cycle.code, cast.reviewer)
+    assert {"board_fingerprint", "board_fingerprint_reviewer"} <= prepared_statements()
+    connection.close()  # a new connection prepares again ...
+
+    assert fingerprint_rolled_back(cycle.code, cast.admin) == expected  # ... here, in a transaction rolled back
+    assert prepared_statements() == {"board_fingerprint"}  # which kept it
+    assert board_cache.fingerprint(cycle.code, cast.admin) == expected
+    assert board_cache.fingerprint(cycle.code, cast.reviewer) == for_reviewer
+    assert board_cache.fingerprint("no-such-cycle", cast.admin) is None
