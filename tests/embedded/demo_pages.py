@@ -33,9 +33,14 @@ def main() -> int:
     assert application is not None
     pk, municipality = application.pk, application.municipality.code
 
-    everyone = ["home", "applications:list", "indicators:guide-index", "reviews:results-list"]
+    everyone: list[str | tuple[str, str | int]] = [
+        "home",
+        "applications:list",
+        "indicators:guide-index",
+        "reviews:results-list",
+    ]
     everyone.append("portal:notification-list")
-    pages = {
+    pages: dict[str, list[str | tuple[str, str | int]]] = {
         "admin@demo.esc.th": [
             *everyone,
             ("reviews:board", cycle),
@@ -66,9 +71,9 @@ def main() -> int:
         client.force_login(User.objects.get(email=email))
         for language in LANGUAGES:
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            for name in names:
-                name, *args = (name,) if isinstance(name, str) else name  # noqa: PLW2901
-                url = reverse(name, args=args)
+            for page in names:
+                name, *args = (page,) if isinstance(page, str) else page
+                url = reverse(str(name), args=args)
                 visits.append({"who": email, "language": language, "url": url, "status": client.get(url).status_code})
 
     admin = Client(raise_request_exception=False)
