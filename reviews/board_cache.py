@@ -44,7 +44,8 @@ UNREAD_NOTIFICATIONS = 11  # the fingerprint's column with the viewer's unread n
 logger = logging.getLogger(__name__)
 # New code, new templates: a process started after a deploy never serves what an older one cached.
 _PROCESS = secrets.token_hex(4)
-# Where the request's CSRF token goes in a cached page (per process: no text of a page can forge it).
+# Where the request's CSRF token goes in a kept page: random, so that no text a page shows holds it by chance. Every
+# key holds _PROCESS: a page is only read by the process that wrote it, which knows its marker.
 TOKEN = f"csrf-{secrets.token_hex(16)}"
 
 
