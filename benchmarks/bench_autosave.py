@@ -17,7 +17,6 @@ Data: an open cycle on the 2024 framework; the application of one municipality w
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import random
 import re
@@ -25,22 +24,18 @@ import secrets
 import sys
 import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from applications.imports import apply_import, check_import
 from applications.models import Application, ImportRun, IndicatorValue, ValueChange
-from applications.selectors import applicable_indicators, size_class_for
+from applications.selectors import applicable_indicators
 from applications.spreadsheets.columns import COLUMNS
 from applications.spreadsheets.template import build_template
-from benchmarks.data import sample_value
+from benchmarks.data import draft_applications, open_cycle, sample_value, typed_codes
 from benchmarks.harness import BenchmarkError, Figure, Server, analyze, interleaved, median_of_interleaved, wrk
-from indicators.enums import CyclePhase, Track
-from indicators.models import AwardCycle, Indicator
-from indicators.services import create_cycle, load_framework
+from indicators.models import Indicator
 from portal.enums import Role
 from portal.models import Municipality, User
 from portal.municipality_data import read_municipality_rows
@@ -51,7 +46,6 @@ SECONDS = 8  # per wrk run
 IMPORT_ROUNDS = 9
 PEERS = 300
 HELLO = "/bench/hello/"
-FRAMEWORK = Path(__file__).resolve().parents[1] / "indicators" / "frameworks" / "esc-2024.yaml"
 EDITOR_EMAIL = "editor.autosave@example.go.th"
 # Each request posts the next value to the next number indicator; the answer must say "saved".
 AUTOSAVE_SCRIPT = """
@@ -77,38 +71,13 @@ def _values(application: Application, indicators: list[Indicator], rng: random.R
 def build() -> tuple[Application, User, str]:
     if not Municipality.objects.exists():
         load_municipalities(rows=read_municipality_rows())
-    framework = load_framework(text=FRAMEWORK.read_text(encoding="utf-8")).framework
-    cycle = create_cycle(
-        code="bench-autosave",
-        name_th="ทดสอบการบันทึกอัตโนมัติ",
-        name_en="Bench autosave",
-        esc_award_edition=7,
-        certificate_edition=6,
-        reference_year=2025,
-        framework=framework,
-    )
-    cycle.phase, cycle.submission_deadline = CyclePhase.CALL_OPEN, timezone.now() + dt.timedelta(days=30)
-    cycle.save()
-    cycle = AwardCycle.objects.prefetch_related("size_classes").get(pk=cycle.pk)
+    cycle = open_cycle("bench-autosave", "ทดสอบการบันทึกอัตโนมัติ", "Bench autosave")
     municipalities = list(Municipality.objects.filter(population__gte=20_000).order_by("code")[: PEERS + 1])
     password = secrets.token_urlsafe(16)
     editor = User.objects.create_user(
         EDITOR_EMAIL, password, full_name="ผู้กรอกข้อมูล", role=Role.EDITOR, municipality=municipalities[0]
     )
-    applications = Application.objects.bulk_create(
-        Application(
-            cycle=cycle,
-            municipality=municipality,
-            track=Track.ESC_AWARD,
-            population=municipality.population,
-            population_year=2024,
-            households=municipality.households or 10_000,
-            area_km2=municipality.area_km2 or Decimal("12.5"),
-            size_class=size_class_for(cycle, municipality.population),
-            created_by=editor,
-        )
-        for municipality in municipalities
-    )
+    applications = draft_applications(cycle, municipalities, [editor] * len(municipalities))
     rng = random.Random(7)  # noqa: S311 -- benchmark data
     indicators = list(applicable_indicators(applications[0]))
     IndicatorValue.objects.bulk_create(
@@ -126,14 +95,7 @@ def _csrf_token(body: str) -> str:
 
 
 def autosave_figure(application: Application, editor: User, password: str) -> Figure:
-    codes = [
-        indicator.code
-        for indicator in applicable_indicators(application)
-        if indicator.value_type in ("number", "percent", "count")
-        # Every value posted (5 to 94) is within the indicator's range, so every answer is "saved".
-        and (indicator.min_value is None or indicator.min_value <= 5)
-        and (indicator.max_value is None or indicator.max_value >= 94)
-    ]
+    codes = typed_codes(application)
     paths = [reverse("applications:value-save", args=[application.pk, code]) for code in codes]
     with Server() as server:
         cookies = server.log_in(editor.email, password)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, IndicatorValue
-from applications.selectors import size_class_for
+from applications.selectors import applicable_indicators, size_class_for
 from benchmarks.harness import analyze
 from indicators.enums import CyclePhase, Track
 from indicators.models import Area, AwardCycle, FrameworkVersion, Indicator, SizeClass
@@ -67,22 +67,16 @@ class BenchCycle:
 def bench_cycle() -> BenchCycle:
     """Build the cycle on first use; later calls in the same run get the same one."""
     load_municipalities(rows=read_municipality_rows())
-    framework = load_framework(text=FRAMEWORK.read_text(encoding="utf-8")).framework
-    cycle = create_cycle(
-        code="bench",
-        name_th="ทดสอบความเร็ว",
-        name_en="Bench",
-        esc_award_edition=7,
-        certificate_edition=6,
-        reference_year=2025,
-        framework=framework,
+    cycle = cycle_on_the_framework(
+        "bench",
+        "ทดสอบความเร็ว",
+        "Bench",
+        phase=CyclePhase.SUBMISSION_CLOSED,
+        deadline=timezone.now() - dt.timedelta(days=1),
     )
-    cycle.phase, cycle.submission_deadline = CyclePhase.SUBMISSION_CLOSED, timezone.now() - dt.timedelta(days=1)
     # Past its call, a cycle's framework is frozen (opening the call freezes it), as on a real server.
-    FrameworkVersion.objects.filter(pk=framework.pk).update(frozen_at=timezone.now())
-    framework.refresh_from_db()
-    cycle.save()
-    cycle = AwardCycle.objects.prefetch_related("size_classes").get(pk=cycle.pk)  # size_class_for without queries
+    FrameworkVersion.objects.filter(pk=cycle.framework_id).update(frozen_at=timezone.now())
+    framework = FrameworkVersion.objects.get(pk=cycle.framework_id)
     password = secrets.token_urlsafe(16)
     admin = User.objects.create_user(ADMIN_EMAIL, password, full_name="Bench", role=Role.ADMIN)
     municipalities = list(Municipality.objects.order_by("code"))
@@ -137,6 +131,62 @@ def bench_cycle() -> BenchCycle:
         indicators=len(indicators),
         largest_group=RankingGroup(track, category, size_class_id, count),
     )
+
+
+def cycle_on_the_framework(code: str, name_th: str, name_en: str, *, phase: str, deadline: dt.datetime) -> AwardCycle:
+    """A cycle on the 2024 framework, in `phase` with its submission deadline at `deadline`; with its size classes,
+    so that size_class_for costs no query."""
+    framework = load_framework(text=FRAMEWORK.read_text(encoding="utf-8")).framework
+    cycle = create_cycle(
+        code=code,
+        name_th=name_th,
+        name_en=name_en,
+        esc_award_edition=7,
+        certificate_edition=6,
+        reference_year=2025,
+        framework=framework,
+    )
+    cycle.phase, cycle.submission_deadline = phase, deadline
+    cycle.save()
+    return AwardCycle.objects.prefetch_related("size_classes").get(pk=cycle.pk)
+
+
+def open_cycle(code: str, name_th: str, name_en: str) -> AwardCycle:
+    """A cycle whose call is open for 30 more days."""
+    return cycle_on_the_framework(
+        code, name_th, name_en, phase=CyclePhase.CALL_OPEN, deadline=timezone.now() + dt.timedelta(days=30)
+    )
+
+
+def draft_applications(
+    cycle: AwardCycle, municipalities: list[Municipality], creators: list[User]
+) -> list[Application]:
+    """A draft ESC Award application of each municipality in `cycle`, made by the creator beside it."""
+    return Application.objects.bulk_create(
+        Application(
+            cycle=cycle,
+            municipality=municipality,
+            track=Track.ESC_AWARD,
+            population=municipality.population,
+            population_year=2024,
+            households=municipality.households or 10_000,
+            area_km2=municipality.area_km2 or Decimal("12.5"),
+            size_class=size_class_for(cycle, municipality.population),
+            created_by=creator,
+        )
+        for municipality, creator in zip(municipalities, creators, strict=True)
+    )
+
+
+def typed_codes(application: Application) -> list[str]:
+    """Number indicators whose range holds every value the benchmarks type (5 to 94), so every answer is "saved"."""
+    return [
+        indicator.code
+        for indicator in applicable_indicators(application)
+        if indicator.value_type in ("number", "percent", "count")
+        and (indicator.min_value is None or indicator.min_value <= 5)
+        and (indicator.max_value is None or indicator.max_value >= 94)
+    ]
 
 
 def sample_value(application: Application, indicator: Indicator, rng: random.Random) -> IndicatorValue:

@@ -4,27 +4,23 @@ sessions of every account, logged in through the log-in form."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import re
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.hashers import make_password
 from django.urls import reverse
-from django.utils import timezone
 
 from applications.models import Application, IndicatorValue, ValueChange
-from applications.selectors import applicable_indicators, size_class_for
+from applications.selectors import applicable_indicators
 from benchmarks.bench_board import check_group
-from benchmarks.data import FRAMEWORK, bench_cycle, sample_value
+from benchmarks.data import bench_cycle, draft_applications, open_cycle, sample_value, typed_codes
 from benchmarks.harness import BenchmarkError, Server, analyze
-from indicators.enums import CyclePhase, Track
+from indicators.enums import CyclePhase
 from indicators.models import AwardCycle, Indicator
-from indicators.services import create_cycle, load_framework
 from portal.enums import Role
 from portal.models import Municipality, User
 
@@ -40,17 +36,6 @@ class LoadData:
     board_applications: int
 
 
-def _typed_codes(application: Application) -> list[str]:
-    """Number indicators whose range holds every value the officers type (5 to 94), so every answer is "saved"."""
-    return [
-        indicator.code
-        for indicator in applicable_indicators(application)
-        if indicator.value_type in ("number", "percent", "count")
-        and (indicator.min_value is None or indicator.min_value <= 5)
-        and (indicator.max_value is None or indicator.max_value >= 94)
-    ]
-
-
 def build(*, officers: int, reviewers: int) -> LoadData:
     ranked = bench_cycle()
     AwardCycle.objects.filter(pk=ranked.cycle.pk).update(phase=CyclePhase.COMMITTEE_RANKING)
@@ -60,19 +45,7 @@ def build(*, officers: int, reviewers: int) -> LoadData:
         User(email=f"reviewer{n}.load@example.go.th", password=hashed, full_name=f"ผู้ตรวจ {n}", role=Role.REVIEWER)
         for n in range(reviewers)
     )
-    framework = load_framework(text=FRAMEWORK.read_text(encoding="utf-8")).framework
-    cycle = create_cycle(
-        code="load-open",
-        name_th="ทดสอบภาระงาน",
-        name_en="Load test",
-        esc_award_edition=7,
-        certificate_edition=6,
-        reference_year=2025,
-        framework=framework,
-    )
-    cycle.phase, cycle.submission_deadline = CyclePhase.CALL_OPEN, timezone.now() + dt.timedelta(days=30)
-    cycle.save()
-    cycle = AwardCycle.objects.prefetch_related("size_classes").get(pk=cycle.pk)
+    cycle = open_cycle("load-open", "ทดสอบภาระงาน", "Load test")
     municipalities = list(Municipality.objects.filter(population__gte=20_000).order_by("code")[:officers])
     editors = User.objects.bulk_create(
         User(
@@ -84,20 +57,7 @@ def build(*, officers: int, reviewers: int) -> LoadData:
         )
         for n, municipality in enumerate(municipalities)
     )
-    drafts = Application.objects.bulk_create(
-        Application(
-            cycle=cycle,
-            municipality=municipality,
-            track=Track.ESC_AWARD,
-            population=municipality.population,
-            population_year=2024,
-            households=municipality.households or 10_000,
-            area_km2=municipality.area_km2 or Decimal("12.5"),
-            size_class=size_class_for(cycle, municipality.population),
-            created_by=editor,
-        )
-        for editor, municipality in zip(editors, municipalities, strict=True)
-    )
+    drafts = draft_applications(cycle, municipalities, editors)
     rng = random.Random(11)  # noqa: S311 -- load data
     indicators = list(applicable_indicators(drafts[0]))
     IndicatorValue.objects.bulk_create(
@@ -108,7 +68,7 @@ def build(*, officers: int, reviewers: int) -> LoadData:
     board = reverse("reviews:board", kwargs={"code": ranked.cycle.code}) + "?" + urlencode({"group": group.key})
     return LoadData(
         password=password,
-        officers=[(editor, draft, _typed_codes(draft)) for editor, draft in zip(editors, drafts, strict=True)],
+        officers=[(editor, draft, typed_codes(draft)) for editor, draft in zip(editors, drafts, strict=True)],
         reviewers=reviewer_accounts,
         board=board,
         board_applications=group.applications,
