@@ -127,17 +127,8 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
             "responsible_agency_th",
             "responsible_agency_en",
             "reference_year",
-            "call_opens_on",
-            "submission_deadline",
-            "desk_review_ends_on",
-            "site_visits_end_on",
-            "committee_ranking_on",
-            "national_decision_on",
-            "packets_due_on",
-            "asean_handover_on",
-            "asean_selection_on",
-            "asean_endorsement_on",
-            "asean_ceremony_on",
+            *AwardCycle.NATIONAL_DATES,
+            *AwardCycle.ASEAN_DATES,
             "max_points",
             "completeness_minimum",
             "tiers",
@@ -152,17 +143,10 @@ class CycleSettingsForm(PortalFormMixin, forms.ModelForm):
             "disagreement_threshold",
         ]
         widgets = {
-            "call_opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in (*AwardCycle.NATIONAL_DATES, *AwardCycle.ASEAN_DATES)
+        } | {
             "submission_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "desk_review_ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "site_visits_end_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "committee_ranking_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "national_decision_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "packets_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "asean_handover_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "asean_selection_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "asean_endorsement_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "asean_ceremony_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args: Any, only: Iterable[str] | None = None, **kwargs: Any) -> None:

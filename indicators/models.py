@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -157,6 +157,17 @@ class AwardCycle(TimeStampedModel):
     asean_selection_on = models.DateField(_("ASEAN regional selection"), null=True, blank=True)
     asean_endorsement_on = models.DateField(_("senior officials' endorsement"), null=True, blank=True)
     asean_ceremony_on = models.DateField(_("ministers' award ceremony"), null=True, blank=True)
+    # The planned dates above, in order: the national selection's, then the ASEAN stage's.
+    NATIONAL_DATES: ClassVar = (
+        "call_opens_on",
+        "submission_deadline",
+        "desk_review_ends_on",
+        "site_visits_end_on",
+        "committee_ranking_on",
+        "national_decision_on",
+        "packets_due_on",
+    )
+    ASEAN_DATES: ClassVar = ("asean_handover_on", "asean_selection_on", "asean_endorsement_on", "asean_ceremony_on")
     # When an admin published the results (publish_results); NULL while they are not public.
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True, editable=False)
     # Scoring settings (proposals until ONEP/DCCE confirm them; editable here, never in code).

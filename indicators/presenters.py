@@ -99,17 +99,6 @@ def settings_history(changes: Iterable[CycleSettingsChange], *, language: str) -
 # The timeline: the cycle's planned dates, as the public guide and the results page list them
 # ---------------------------------------------------------------------------------------------------------------
 
-NATIONAL_DATES: Final = (
-    "call_opens_on",
-    "submission_deadline",
-    "desk_review_ends_on",
-    "site_visits_end_on",
-    "committee_ranking_on",
-    "national_decision_on",
-    "packets_due_on",
-)
-ASEAN_DATES: Final = ("asean_handover_on", "asean_selection_on", "asean_endorsement_on", "asean_ceremony_on")
-
 
 @dataclass(frozen=True, slots=True)
 class TimelineStep:
@@ -139,4 +128,4 @@ def _steps(cycle: AwardCycle, fields: Iterable[str]) -> tuple[TimelineStep, ...]
 
 def cycle_timeline(cycle: AwardCycle) -> CycleTimeline:
     """The dates an admin has set for the cycle (unset ones are left out); no query."""
-    return CycleTimeline(national=_steps(cycle, NATIONAL_DATES), asean=_steps(cycle, ASEAN_DATES))
+    return CycleTimeline(national=_steps(cycle, AwardCycle.NATIONAL_DATES), asean=_steps(cycle, AwardCycle.ASEAN_DATES))
