@@ -29,13 +29,17 @@ from portal.api_schema import LANG_PARAMETER, error_responses
 from portal.http import user_of
 
 
-class ApplicationSummarySerializer(serializers.Serializer):
+# What the list and the detail both show of an application (a comment: a docstring would be the schema's text).
+class ApplicationFieldsSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cycle = serializers.CharField(source="cycle.code")
     municipality = serializers.CharField(source="municipality.code")
     track = serializers.CharField()
     category = serializers.CharField(source="category_code")
     status = serializers.CharField()
+
+
+class ApplicationSummarySerializer(ApplicationFieldsSerializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -173,13 +177,7 @@ class ApplicationListApi(PortalApiView, generics.ListAPIView):
 
 
 class ApplicationDetailApi(PortalApiView):
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        cycle = serializers.CharField(source="cycle.code")
-        municipality = serializers.CharField(source="municipality.code")
-        track = serializers.CharField()
-        category = serializers.CharField(source="category_code")
-        status = serializers.CharField()
+    class OutputSerializer(ApplicationFieldsSerializer):
         values = ValueSerializer(many=True)
 
     @extend_schema(
