@@ -1,7 +1,6 @@
 """A submission while Redis cannot be reached from the web server (neither the task queue's broker nor the cache that
 holds sessions): saved, the signatory told, and scored and mailed once Redis answers again."""
 
-import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,17 +22,9 @@ from portal.tasks import send_unsent_tasks_task
 from scoring.enums import RunStatus, ScoreKind
 from scoring.models import ApplicationScore, ScoreRun
 from tests.factories.indicators import make_cycle
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, *, seconds: float = 30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.05)
-    return predicate()
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """Celery is wired to Redis: tasks go through the broker to a real worker and change the database."""
 
-import time
-
 import pytest
 from django.conf import settings
 from kombu.transport.redis import Channel as RedisChannel
@@ -9,17 +7,9 @@ from kombu.transport.redis import Channel as RedisChannel
 from portal.celery import app
 from portal.models import WorkerHeartbeat
 from portal.tasks import record_worker_heartbeat_task
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def wait_for(predicate, *, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.05)
-    return predicate()
 
 
 def test_celery_configuration_is_json_acks_late_with_time_limits():

@@ -6,6 +6,7 @@ from portal.celery import app
 from portal.health import beat_key, record_beat_heartbeat
 from portal.models import UnsentTask
 from portal.tasks import record_beat_heartbeat_task, record_worker_heartbeat_task
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -159,14 +160,3 @@ def test_healthz_is_degraded_while_tasks_wait_unsent(client, broker_redis, celer
         "max_depth": 1000,
         "unsent": 1,
     }
-
-
-def wait_for(predicate, *, seconds: float = 20.0):
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.05)
-    return predicate()

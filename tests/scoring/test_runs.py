@@ -2,7 +2,6 @@ import base64
 import datetime as dt
 import json
 import threading
-import time
 from decimal import Decimal
 from io import StringIO
 
@@ -33,6 +32,7 @@ from scoring.services import execute_run, mark_failed, request_application_score
 from scoring.tasks import MAX_RETRIES, fail_stale_runs_task, run_scores_task
 from tests.factories.indicators import make_cycle
 from tests.factories.portal import ProvinceFactory
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -368,15 +368,6 @@ def test_adopt_framework_queues_a_cycle_rescore_under_the_new_version(
         version_2.pk,
     )
     assert queued_run_ids() == [run.pk]
-
-
-def wait_for(predicate, *, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.05)
-    return predicate()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -36,6 +36,7 @@ from scoring.models import ApplicationScore, ScoreRun, Standing
 from scoring.services import PROGRESS_EVERY, execute_run, request_cycle_rescore
 from tests.factories.indicators import make_cycle
 from tests.factories.portal import ProvinceFactory, UserFactory
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -43,15 +44,6 @@ APPLICATIONS = 2500
 VISIBILITY_TIMEOUT = 3
 TASK_NAME = "scoring.run_scores"
 KINDS = (ScoreKind.SUBMITTED, ScoreKind.VERIFIED)
-
-
-def wait_for(predicate, *, seconds, interval=0.05):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(interval)
-    return predicate()
 
 
 # ---- the broker's view: queued and taken-but-unacknowledged messages of the test queue --------------------------
