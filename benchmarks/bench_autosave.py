@@ -7,6 +7,13 @@ turns (hello, autosave, ...) and the figure is the median of the rounds. The pos
 one only to detect another officer's save in between), so no answer is a conflict; every answer must be 200 and say
 "saved", or the run fails. Goal: at least 50 % of the hello-world rate.
 
+In the same turns, two floors of that figure (benchmarks/urls.py): the least any durable save of one value does, the
+locked read, the update, the history row and the commit, with nothing the portal adds; once through the ORM, once as
+a single SQL statement. They are printed against hello-world, and the autosave against the ORM floor: where the goal
+sits against what a write costs on the machine, and what the portal's own work (scope, permission, validation,
+warnings, progress counters, the answer's fragment) adds to it. Each floor's first post must add one version to the
+value it writes, or the run fails.
+
 Excel import: the time to apply (apply_import) a checked import of the application's completed template, every
 indicator changed, against pandas reading the same workbook (pandas.read_excel), in turns; medians. Goal: at most
 10 times the read (ratio ≥ 0.1).
@@ -23,6 +30,7 @@ import re
 import secrets
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.test import override_settings
@@ -47,9 +55,10 @@ IMPORT_ROUNDS = 9
 PEERS = 300
 HELLO = "/bench/hello/"
 EDITOR_EMAIL = "editor.autosave@example.go.th"
+SAVED = 'data-state="saved"'  # what an autosave's answer says when the value was saved
 # Each request posts the next value to the next number indicator; the answer must say "saved".
 AUTOSAVE_SCRIPT = """
-must_contain = 'data-state="saved"'
+must_contain = '%(must_contain)s'
 paths = {%(paths)s}
 counter = 0
 request = function()
@@ -94,23 +103,42 @@ def _csrf_token(body: str) -> str:
     return token.group(1)
 
 
-def autosave_figure(application: Application, editor: User, password: str) -> Figure:
+def _post_script(paths: list[str], token: str, must_contain: str) -> str:
+    return AUTOSAVE_SCRIPT % {
+        "paths": ", ".join(f'"{path}"' for path in paths),
+        "token": token,
+        "must_contain": must_contain,
+    }
+
+
+def autosave_figures(application: Application, editor: User, password: str) -> list[Figure]:
+    """Autosave and the two durable-write floors (benchmarks/urls.py) against hello-world, in turns on one server."""
     codes = typed_codes(application)
     paths = [reverse("applications:value-save", args=[application.pk, code]) for code in codes]
+    floor_value = IndicatorValue.objects.get(application=application, indicator__code=codes[0])
+    floors = {name: reverse(f"bench-{name}-write", args=[floor_value.pk]) for name in ("orm", "statement")}
     with Server() as server:
         cookies = server.log_in(editor.email, password)
         form = server.page(reverse("applications:detail", args=[application.pk]), cookies)
         token = _csrf_token(form)
-        status, _response, body = server.request(
-            "POST", paths[0], cookies=cookies, form={"value": "42", "csrfmiddlewaretoken": token}
-        )
-        if status != 200 or 'data-state="saved"' not in body:
-            raise BenchmarkError(f"an autosave answered {status} without saving:\n{body[:2000]}\n{server.output()}")
-        script = AUTOSAVE_SCRIPT % {"paths": ", ".join(f'"{path}"' for path in paths), "token": token}
+        for path, must_say in [(paths[0], SAVED), *[(floor, "saved") for floor in floors.values()]]:
+            before = IndicatorValue.objects.filter(pk=floor_value.pk).values_list("version", flat=True).get()
+            status, _response, body = server.request(
+                "POST", path, cookies=cookies, form={"value": "42", "csrfmiddlewaretoken": token}
+            )
+            after = IndicatorValue.objects.filter(pk=floor_value.pk).values_list("version", flat=True).get()
+            if status != 200 or must_say not in body or after != before + 1:
+                raise BenchmarkError(f"{path} answered {status} without saving:\n{body[:2000]}\n{server.output()}")
         print(f"  autosave to {len(paths)} indicators of application {application.pk}", file=sys.stderr)  # noqa: T201
+
+        def posting(paths: list[str], must_contain: str) -> Callable[[], float]:
+            script = _post_script(paths, token, must_contain)
+            return lambda: wrk(server.url(paths[0]), cookies, seconds=SECONDS, script=script).requests_per_second
+
         samplers = {
             "hello": lambda: wrk(server.url(HELLO), cookies, seconds=SECONDS).requests_per_second,
-            "autosave": lambda: wrk(server.url(paths[0]), cookies, seconds=SECONDS, script=script).requests_per_second,
+            "autosave": posting(paths, SAVED),
+            **{name: posting([path], "saved") for name, path in floors.items()},
         }
         for sampler in samplers.values():  # warm up: workers import lazily and fill their caches
             wrk(server.url(HELLO), cookies, seconds=3)
@@ -118,16 +146,38 @@ def autosave_figure(application: Application, editor: User, password: str) -> Fi
         rates = interleaved(ROUNDS, samplers, warm_up=False)
     for name, values in rates.items():
         print(f"    {name}: {' '.join(f'{value:.4g}' for value in values)} req/s", file=sys.stderr)  # noqa: T201
-    hello = sorted(rates["hello"])[len(rates["hello"]) // 2]
-    autosave = sorted(rates["autosave"])[len(rates["autosave"]) // 2]
-    return Figure.throughput(
-        "autosave",
-        requests_per_second=autosave,
-        baseline_name="hello-world view",
-        baseline_requests_per_second=hello,
-        goal="≥ 0.50× the hello-world rate",
-        goal_ratio=0.50,
-    )
+    median = {name: sorted(values)[len(values) // 2] for name, values in rates.items()}
+    return [
+        Figure.throughput(
+            "autosave",
+            requests_per_second=median["autosave"],
+            baseline_name="hello-world view",
+            baseline_requests_per_second=median["hello"],
+            goal="≥ 0.50× the hello-world rate",
+            goal_ratio=0.50,
+        ),
+        Figure.throughput(
+            "durable write floor, ORM",
+            requests_per_second=median["orm"],
+            baseline_name="hello-world view",
+            baseline_requests_per_second=median["hello"],
+            goal="information: the least an autosave through the ORM must do",
+        ),
+        Figure.throughput(
+            "durable write floor, one SQL statement",
+            requests_per_second=median["statement"],
+            baseline_name="hello-world view",
+            baseline_requests_per_second=median["hello"],
+            goal="information: the same write in one round trip",
+        ),
+        Figure.throughput(
+            "autosave against the ORM floor",
+            requests_per_second=median["autosave"],
+            baseline_name="durable write floor, ORM",
+            baseline_requests_per_second=median["orm"],
+            goal="information",
+        ),
+    ]
 
 
 def _completed_workbook(application: Application, shift: int) -> bytes:
@@ -198,4 +248,4 @@ def import_figure(application: Application, editor: User) -> Figure:
 
 def run() -> list[Figure]:
     application, editor, password = build()
-    return [autosave_figure(application, editor, password), import_figure(application, editor)]
+    return [*autosave_figures(application, editor, password), import_figure(application, editor)]
