@@ -56,8 +56,9 @@ PEERS = 300
 HELLO = "/bench/hello/"
 EDITOR_EMAIL = "editor.autosave@example.go.th"
 SAVED = 'data-state="saved"'  # what an autosave's answer says when the value was saved
-# Each request posts the next value to the next number indicator; the answer must say "saved".
-AUTOSAVE_SCRIPT = """
+# Each request posts the next value to the next of `paths` (number indicators, or one floor); the answer must hold
+# `must_contain`.
+POST_SCRIPT = """
 must_contain = '%(must_contain)s'
 paths = {%(paths)s}
 counter = 0
@@ -104,7 +105,7 @@ def _csrf_token(body: str) -> str:
 
 
 def _post_script(paths: list[str], token: str, must_contain: str) -> str:
-    return AUTOSAVE_SCRIPT % {
+    return POST_SCRIPT % {
         "paths": ", ".join(f'"{path}"' for path in paths),
         "token": token,
         "must_contain": must_contain,
@@ -131,9 +132,9 @@ def autosave_figures(application: Application, editor: User, password: str) -> l
                 raise BenchmarkError(f"{path} answered {status} without saving:\n{body[:2000]}\n{server.output()}")
         print(f"  autosave to {len(paths)} indicators of application {application.pk}", file=sys.stderr)  # noqa: T201
 
-        def posting(paths: list[str], must_contain: str) -> Callable[[], float]:
-            script = _post_script(paths, token, must_contain)
-            return lambda: wrk(server.url(paths[0]), cookies, seconds=SECONDS, script=script).requests_per_second
+        def posting(targets: list[str], must_contain: str) -> Callable[[], float]:
+            script = _post_script(targets, token, must_contain)
+            return lambda: wrk(server.url(targets[0]), cookies, seconds=SECONDS, script=script).requests_per_second
 
         samplers = {
             "hello": lambda: wrk(server.url(HELLO), cookies, seconds=SECONDS).requests_per_second,
